@@ -1,0 +1,89 @@
+# sagemaker-gitops — every entry point people and CI use. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ENV ?= local
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEBIAN_TOOLS := docker-registry skopeo htpasswd
+export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform.rc
+MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+
+.PHONY: help
+help: ## List every target with one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv with the pinned Python dependencies (idempotent)
+
+.PHONY: debian-tools
+debian-tools: ## Install docker-registry, skopeo and htpasswd from Debian packages when missing
+	@missing=""; for t in $(DEBIAN_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing Debian packages for:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry skopeo apache2-utils >/dev/null; \
+	fi
+
+.PHONY: validate
+validate: $(STAMP) ## Validate catalog/ and environments/
+	$(PY) -m generator validate
+
+.PHONY: render
+render: $(STAMP) ## Render the generated files of every environment
+	$(PY) -m generator render --all
+
+.PHONY: check-generated
+check-generated: $(STAMP) ## Fail when a generated file is stale
+	$(PY) -m generator render --all --check
+
+.PHONY: plan
+plan: $(STAMP) ## Render, init and plan ENV (default local, on the embedded AWS)
+	$(PY) -m generator plan --env $(ENV)
+
+.PHONY: apply
+apply: $(STAMP) ## Plan and apply ENV (asks for confirmation unless ENV=local or CONFIRM=yes)
+	$(PY) -m generator apply --env $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
+
+.PHONY: destroy
+destroy: $(STAMP) ## Destroy everything of ENV (asks for confirmation unless ENV=local or CONFIRM=yes)
+	$(PY) -m generator apply --destroy --env $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
+
+.PHONY: local-up
+local-up: $(STAMP) ## Start and seed the embedded AWS emulator and keep it running
+	$(PY) -m generator local up
+
+.PHONY: local-down
+local-down: $(STAMP) ## Stop the embedded AWS emulator
+	$(PY) -m generator local down
+
+.PHONY: fmt
+fmt: ## Format Terraform files
+	terraform fmt -recursive
+
+.PHONY: lint
+lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks
+	terraform fmt -check -recursive
+	@for dir in terraform $(MODULES); do \
+	  echo "==> terraform validate $$dir"; \
+	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir init -backend=false -input=false >/dev/null; \
+	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir validate -no-color; \
+	done
+	$(VENV)/bin/ruff check generator tests
+	$(PY) -m generator render --all --check
+
+.PHONY: test
+test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)
+	$(PY) -m pytest -q
+
+.PHONY: clean
+clean: local-down ## Remove build output (keeps .venv)
+	rm -rf build

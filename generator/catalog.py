@@ -1,0 +1,261 @@
+"""Loads and validates the repository's inputs and resolves each endpoint for each environment.
+
+`load_repository` reads every catalog and environment file and reports *all* problems at once;
+`resolve` applies the per-environment overrides (mappings merge key by key, everything else is
+replaced) and checks the rules that relate several files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.errors import InvalidInput, Problem
+from generator.models import (
+    ENVIRONMENT_NAME_PATTERN,
+    CatalogEntry,
+    EndpointOverride,
+    EndpointSettings,
+    EnvironmentFile,
+    image_host,
+)
+from generator.problems import problems_from_validation
+from generator.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
+
+CATALOG_DIR = "catalog"
+ENVIRONMENTS_DIR = "environments"
+ENVIRONMENT_FILE = "environment.yaml"
+DEFAULT_VARIANT = "primary"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to the repository root, as shown in messages
+    loaded: LoadedYaml
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    settings: EnvironmentFile
+    source: SourceFile
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    entry: CatalogEntry
+    source: SourceFile
+
+
+@dataclass(frozen=True)
+class ResolvedEndpoint:
+    """One endpoint as deployed to one environment: overrides applied, variants filled in."""
+
+    name: str
+    environment: str
+    registry: str
+    settings: EndpointSettings
+
+    def variants(self) -> dict[str, dict[str, Any]]:
+        s = self.settings
+        declared = s.variants or {DEFAULT_VARIANT: None}
+        return {
+            name: {
+                "instance_type": (v.instance_type if v and v.instance_type else s.instance_type),
+                "initial_instance_count": (
+                    v.initial_instance_count if v and v.initial_instance_count else s.initial_instance_count
+                ),
+                "initial_variant_weight": v.initial_variant_weight if v else 1.0,
+            }
+            for name, v in declared.items()
+        }
+
+    def to_tfvars(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "image": s.image,
+            "registry": self.registry,
+            "variants": self.variants(),
+            "container_environment": dict(s.container_environment),
+            "model_data_url": s.model_data_url,
+            "enable_network_isolation": s.enable_network_isolation,
+            "tags": dict(s.tags),
+        }
+
+
+@dataclass
+class Repository:
+    root: Path
+    environments: dict[str, Environment] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_yaml(root: Path, path: Path, problems: list[Problem]) -> SourceFile | None:
+    rel = _relative(root, path)
+    try:
+        loaded = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        problems.append(Problem(rel, exc.line, "(document)", "correct the YAML syntax", str(exc)))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, None, "(document)", "make the file readable UTF-8 text", str(exc)))
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.append(Problem(rel, 1, "(document)", "write the file as a YAML mapping of fields", "it is empty or not a mapping"))
+        return None
+    return SourceFile(rel, loaded)
+
+
+def load_repository(root: Path) -> Repository:
+    """Read and validate every input file; raise `InvalidInput` listing every problem found."""
+    problems: list[Problem] = []
+    repo = Repository(root=root)
+
+    env_dir = root / ENVIRONMENTS_DIR
+    env_files = sorted(env_dir.glob(f"*/{ENVIRONMENT_FILE}")) if env_dir.is_dir() else []
+    if not env_files:
+        problems.append(
+            Problem(f"{ENVIRONMENTS_DIR}/", None, "(directory)", f"add {ENVIRONMENTS_DIR}/<env>/{ENVIRONMENT_FILE}", "no environment is defined")
+        )
+    for path in env_files:
+        _load_environment(root, path, repo, problems)
+
+    cat_dir = root / CATALOG_DIR
+    for path in sorted(cat_dir.glob("*")) if cat_dir.is_dir() else []:
+        if path.suffix == ".yml":
+            problems.append(Problem(_relative(root, path), None, "(file name)", f"rename it to {path.stem}.yaml", "catalog files end in .yaml"))
+        elif path.suffix == ".yaml":
+            _load_endpoint(root, path, repo, problems)
+
+    if problems:
+        raise InvalidInput(problems)
+    return repo
+
+
+def _load_environment(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
+    import re
+
+    name = path.parent.name
+    rel = _relative(root, path)
+    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+        problems.append(
+            Problem(rel, None, "(folder name)", "name the folder with lower-case letters, digits and hyphens (max 16)", f"{name!r} is not a valid environment name")
+        )
+        return
+    source = _read_yaml(root, path, problems)
+    if source is None:
+        return
+    try:
+        settings = EnvironmentFile.model_validate(source.loaded.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, file=rel, loaded=source.loaded, model=EnvironmentFile))
+        return
+    repo.environments[name] = Environment(name, settings, source)
+
+
+def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
+    source = _read_yaml(root, path, problems)
+    if source is None:
+        return
+    try:
+        entry = CatalogEntry.model_validate(source.loaded.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, file=source.path, loaded=source.loaded, model=CatalogEntry))
+        return
+    line = source.loaded.line_of
+    if entry.name != path.stem:
+        problems.append(
+            Problem(source.path, line(["name"]), "name", f"rename the file to {CATALOG_DIR}/{entry.name}.yaml or set `name: {path.stem}`", f"name {entry.name!r} differs from the file name")
+        )
+        return
+    clash = next((e for e in repo.endpoints.values() if e.entry.name.lower() == entry.name.lower()), None)
+    if clash is not None:
+        problems.append(
+            Problem(source.path, line(["name"]), "name", "choose a name that no other catalog entry uses, ignoring case", f"{entry.name!r} clashes with {clash.source.path}")
+        )
+        return
+    repo.endpoints[entry.name] = Endpoint(entry, source)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """The override rule: mappings merge key by key; scalars and lists are replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+_CATALOG_ONLY_FIELDS = frozenset({"name", "description", "owner", "environments"})
+
+
+def resolve(repo: Repository, environments: list[str] | None = None) -> dict[str, dict[str, ResolvedEndpoint]]:
+    """Every endpoint resolved for every requested environment (all by default), sorted by name."""
+    problems: list[Problem] = []
+    wanted = sorted(repo.environments) if environments is None else environments
+    result: dict[str, dict[str, ResolvedEndpoint]] = {env: {} for env in wanted}
+
+    for name in sorted(repo.endpoints):
+        endpoint = repo.endpoints[name]
+        entry, source = endpoint.entry, endpoint.source
+        raw = source.loaded.data
+        for env_name in entry.environments:
+            if env_name not in repo.environments:
+                known = ", ".join(sorted(repo.environments)) or "none"
+                problems.append(
+                    Problem(source.path, source.loaded.line_of(["environments", env_name]), f"environments.{env_name}", f"use one of the defined environments ({known}) or add {ENVIRONMENTS_DIR}/{env_name}/{ENVIRONMENT_FILE}", f"environment {env_name!r} does not exist")
+                )
+        for env_name in wanted:
+            if env_name not in entry.environments:
+                continue
+            resolved = _resolve_one(repo, endpoint, raw, env_name, problems)
+            if resolved is not None:
+                result[env_name][name] = resolved
+
+    if problems:
+        raise InvalidInput(problems)
+    return result
+
+
+def _resolve_one(
+    repo: Repository, endpoint: Endpoint, raw: dict[str, Any], env_name: str, problems: list[Problem]
+) -> ResolvedEndpoint | None:
+    source = endpoint.source
+    env = repo.environments[env_name]
+    base = {k: v for k, v in raw.items() if k not in _CATALOG_ONLY_FIELDS}
+    override_raw = (raw.get("environments") or {}).get(env_name) or {}
+    override_path = ["environments", env_name]
+    try:
+        settings = EndpointSettings.model_validate(deep_merge(base, override_raw))
+    except ValidationError as exc:
+        for problem in problems_from_validation(exc, file=source.path, loaded=source.loaded, model=EndpointOverride):
+            top = problem.field.split(".")[0].split("[")[0]
+            if top in override_raw:  # point at the override that introduced the bad value
+                line = source.loaded.line_of([*override_path, *problem.field.split(".")])
+                problem = Problem(problem.file, line, f"environments.{env_name}.{problem.field}", problem.fix, problem.detail)
+            problems.append(problem)
+        return None
+
+    host = image_host(settings.image)
+    registry = next((n for n, r in env.settings.registries.items() if r.host == host), None)
+    if registry is None:
+        image_from = override_path + ["image"] if "image" in override_raw else ["image"]
+        hosts = ", ".join(sorted(r.host for r in env.settings.registries.values()))
+        problems.append(
+            Problem(source.path, source.loaded.line_of(image_from), ".".join(image_from), f"use an image from the {env_name} registry ({hosts}), or add {host} to {env.source.path} under registries", f"registry host {host!r} is not a registry of environment {env_name!r}")
+        )
+        return None
+    return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings)

@@ -1,0 +1,244 @@
+"""The embedded AWS of the `local` environment: start, seed, find and stop a moto server.
+
+The server listens on 127.0.0.1 on a free port. Its pid, URL and log live under
+`build/local/`, so `make local-up` / `make local-down` and every command in between find the
+same server. Seeding creates what `environments/local/environment.yaml` refers to. moto makes
+IDs from a random generator that the seed step seeds first, so the IDs come out the same on
+every machine and the committed environment file can name them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import GeneratorError
+from generator.models import EnvironmentFile
+
+# Changing this changes every ID moto generates, and so environments/local/environment.yaml.
+RANDOM_SEED = 20261125
+ACCESS_KEY = "local-emulator"  # moto accepts any key pair; these are not credentials
+SECRET_KEY = "local-emulator"
+VPC_CIDR = "10.42.0.0/16"
+
+
+class EmulatorError(GeneratorError):
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Emulator:
+    url: str
+    pid: int
+
+    def environ(self, region: str) -> dict[str, str]:
+        """Environment variables that point the AWS SDKs, the provider and the S3 backend here."""
+        return {
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            # An emulator error should fail in seconds, not after the provider's 25 retries.
+            "AWS_MAX_ATTEMPTS": "2",
+            "AWS_PROFILE": "",
+            "AWS_SESSION_TOKEN": "",
+        }
+
+
+def state_dir(root: Path) -> Path:
+    return root / "build" / "local"
+
+
+def _files(root: Path) -> tuple[Path, Path, Path]:
+    d = state_dir(root)
+    return d / "moto.pid", d / "moto.url", d / "moto.log"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _healthy(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def running(root: Path) -> Emulator | None:
+    pid_file, url_file, _ = _files(root)
+    try:
+        pid = int(pid_file.read_text().strip())
+        url = url_file.read_text().strip()
+    except (FileNotFoundError, ValueError):
+        return None
+    if _alive(pid) and _healthy(url):
+        return Emulator(url=url, pid=pid)
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(root: Path, timeout: float = 30.0) -> Emulator:
+    """Start a server unless one is already running for this checkout; return it."""
+    existing = running(root)
+    if existing:
+        return existing
+    pid_file, url_file, log_file = _files(root)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(log_file, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator.emulator_server", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in `make` must not kill it half-way through a stop
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EmulatorError(f"fix: see {log_file} — the AWS emulator exited with code {process.returncode} while starting")
+        if _healthy(url, timeout=0.5):
+            pid_file.write_text(f"{process.pid}\n")
+            url_file.write_text(f"{url}\n")
+            return Emulator(url=url, pid=process.pid)
+        time.sleep(0.1)
+    process.kill()
+    raise EmulatorError(f"fix: see {log_file} — the AWS emulator did not answer within {timeout:.0f}s")
+
+
+def stop(root: Path) -> bool:
+    """Stop the server of this checkout; True when one was running."""
+    pid_file, url_file, _ = _files(root)
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return False
+    stopped = False
+    if _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.05)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        stopped = True
+    pid_file.unlink(missing_ok=True)
+    url_file.unlink(missing_ok=True)
+    return stopped
+
+
+@contextmanager
+def session(root: Path) -> Iterator[tuple[Emulator, bool]]:
+    """Use the running server, or start one for the duration of the block (and stop it after)."""
+    existing = running(root)
+    emulator = existing or start(root)
+    try:
+        yield emulator, existing is None
+    finally:
+        if existing is None:
+            stop(root)
+
+
+def _post(url: str) -> None:
+    request = urllib.request.Request(url, method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def _secret_name(arn: str) -> str:
+    match = re.match(r"^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:(?P<name>.+)-[A-Za-z0-9]{6}$", arn)
+    if not match:
+        raise EmulatorError(f"fix: use a full secret ARN ending in -XXXXXX in environments/local/environment.yaml — got {arn}")
+    return match.group("name")
+
+
+def seed(emulator: Emulator, env: EnvironmentFile) -> dict[str, str]:
+    """Reset the emulator and create what the local environment refers to. Returns name → ID.
+
+    Raises when moto handed out other IDs than the environment file names (a moto upgrade can
+    do that): the message lists the IDs to write into the file.
+    """
+    import boto3
+
+    _post(f"{emulator.url}/moto-api/reset")
+    _post(f"{emulator.url}/moto-api/seed?a={RANDOM_SEED}")
+    region = env.aws.region
+    kwargs = {
+        "endpoint_url": emulator.url,
+        "region_name": region,
+        "aws_access_key_id": ACCESS_KEY,
+        "aws_secret_access_key": SECRET_KEY,
+    }
+    ec2 = boto3.client("ec2", **kwargs)
+    got: dict[str, str] = {}
+    vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR)["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": "sagemaker-gitops-local"}])
+    got["network.vpc_id"] = vpc_id
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    for index, _ in enumerate(env.network.subnet_ids):
+        subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.42.{index}.0/24", AvailabilityZone=zones[index % len(zones)])
+        got[f"network.subnet_ids[{index}]"] = subnet["Subnet"]["SubnetId"]
+    secretsmanager = boto3.client("secretsmanager", **kwargs)
+    for name, registry in sorted(env.registries.items()):
+        group = ec2.create_security_group(GroupName=f"registry-{name}", Description=f"Private registry {registry.host}", VpcId=vpc_id)
+        got[f"registries.{name}.security_group_id"] = group["GroupId"]
+        if registry.credentials_secret_arn:
+            # A fresh random login each seed: the local secret is never written anywhere else.
+            value = json.dumps({"username": "sagemaker-pull", "password": secrets.token_urlsafe(24)})
+            arn = secretsmanager.create_secret(Name=_secret_name(registry.credentials_secret_arn), SecretString=value)["ARN"]
+            got[f"registries.{name}.credentials_secret_arn"] = arn
+    s3 = boto3.client("s3", **kwargs)
+    create = {"Bucket": env.backend.bucket}
+    if env.backend.region != "us-east-1":
+        create["CreateBucketConfiguration"] = {"LocationConstraint": env.backend.region}
+    s3.create_bucket(**create)
+    s3.put_bucket_versioning(Bucket=env.backend.bucket, VersioningConfiguration={"Status": "Enabled"})
+
+    expected = {
+        "network.vpc_id": env.network.vpc_id,
+        **{f"network.subnet_ids[{i}]": s for i, s in enumerate(env.network.subnet_ids)},
+        **{f"registries.{n}.security_group_id": r.security_group_id for n, r in env.registries.items()},
+        **{f"registries.{n}.credentials_secret_arn": r.credentials_secret_arn for n, r in env.registries.items() if r.credentials_secret_arn},
+    }
+    wrong = {k: v for k, v in got.items() if expected.get(k) != v}
+    if wrong:
+        listing = "; ".join(f"{k}: {v}" for k, v in sorted(wrong.items()))
+        raise EmulatorError(
+            f"fix: write these IDs into environments/local/environment.yaml — the emulator created other IDs than the file names: {listing}"
+        )
+    return got

@@ -1,0 +1,164 @@
+"""The one place that runs Terraform.
+
+Arguments are built by python-terraform's `generate_cmd_string` (a pure function), but the
+process is run here rather than by python-terraform's `cmd`, because the library (0.10.1,
+unmaintained since 2019) cannot do what this project needs with Terraform 1.11:
+- it takes the child's environment only from `os.environ`, so TF_DATA_DIR / TF_CLI_CONFIG_FILE
+  / emulator endpoints would have to be set process-wide;
+- its `plan()`/`apply()` wrappers inject an empty temporary `-var-file`, and `destroy()` sends the
+  `-force` flag that Terraform 1.x removed;
+- with `-detailed-exitcode`, exit code 2 ("changes present") is logged as an error and raised;
+- it streams to `sys.stdout` objects, which breaks under test capture, and has no timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_terraform import IsFlagged, Terraform
+
+from generator.errors import GeneratorError, UsageError
+
+MINIMUM_VERSION = (1, 7, 0)
+PROVIDER_MIRROR = Path(os.environ.get("SAGEMAKER_GITOPS_PROVIDER_MIRROR", "/opt/tf-plugins"))
+CLI_CONFIG = "terraform.rc"
+
+
+class TerraformError(GeneratorError):
+    """A Terraform command failed; carries its exit code and (when captured) its stderr."""
+
+    exit_code = 1
+
+    def __init__(self, command: Sequence[str], returncode: int, stderr: str = ""):
+        self.command = list(command)
+        self.returncode = returncode
+        self.stderr = stderr
+        tail = stderr.strip().splitlines()[-20:]
+        detail = ("\n" + "\n".join(tail)) if tail else ""
+        super().__init__(f"fix: read Terraform's message above — `terraform {command[1]}` exited with {returncode}{detail}")
+
+
+def build_command(binary: str, command: str, *args: str, **options: object) -> list[str]:
+    """Pure argument building, e.g. build_command("terraform", "plan", out="x", input=False)."""
+    return Terraform(terraform_bin_path=binary).generate_cmd_string(command, *args, **options)
+
+
+def check_toolchain(root: Path) -> str:
+    """Return the terraform binary, or explain exactly what is missing."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        raise UsageError("fix: install Terraform >= 1.7 and put `terraform` on PATH — it was not found")
+    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, env=_base_env(root), check=False)
+    try:
+        version = json.loads(out.stdout)["terraform_version"]
+    except (json.JSONDecodeError, KeyError):
+        version = "0.0.0"
+    parts = tuple(int(p) for p in re.findall(r"\d+", version)[:3])
+    if parts < MINIMUM_VERSION:
+        raise UsageError(f"fix: install Terraform >= 1.7 — found {version} at {binary}")
+    provider_dir = PROVIDER_MIRROR / "registry.terraform.io" / "hashicorp" / "aws"
+    if not provider_dir.is_dir() or not any(provider_dir.iterdir()):
+        raise UsageError(
+            f"fix: put the hashicorp/aws provider into the filesystem mirror {PROVIDER_MIRROR} "
+            f"(registry.terraform.io/hashicorp/aws/<version>/linux_amd64/) — providers are never downloaded"
+        )
+    if not (root / CLI_CONFIG).is_file():
+        raise UsageError(f"fix: restore {CLI_CONFIG} at the repository root — Terraform's CLI config is missing")
+    return binary
+
+
+def _base_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TF_CLI_CONFIG_FILE"] = str((root / CLI_CONFIG).resolve())
+    env["TF_IN_AUTOMATION"] = "1"
+    env["TF_INPUT"] = "0"
+    env.pop("TF_WORKSPACE", None)
+    return env
+
+
+def wants_color() -> bool:
+    return "NO_COLOR" not in os.environ and os.isatty(1)
+
+
+@dataclass
+class TerraformRunner:
+    """Terraform for one environment: its own data dir, CLI config, backend and var files."""
+
+    root: Path
+    environment: str
+    binary: str = "terraform"
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    capture: bool = False
+
+    @property
+    def working_dir(self) -> Path:
+        return self.root / "terraform"
+
+    @property
+    def data_dir(self) -> Path:
+        # One data dir per environment: switching ENV never needs a manual re-init.
+        return self.root / "build" / self.environment / ".terraform"
+
+    @property
+    def env_dir(self) -> Path:
+        return self.root / "environments" / self.environment
+
+    def environ(self) -> dict[str, str]:
+        env = _base_env(self.root)
+        env["TF_DATA_DIR"] = str(self.data_dir.resolve())
+        env.update(self.extra_env)
+        return {k: v for k, v in env.items() if v != ""}
+
+    def run(self, command: str, *args: str, ok_codes: Sequence[int] = (0,), **options: object) -> subprocess.CompletedProcess[str]:
+        if not wants_color():
+            options.setdefault("no_color", IsFlagged)
+        cmd = build_command(self.binary, command, *args, **options)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Streamed to the terminal unless captured: init and plan show their own progress.
+        stream = subprocess.PIPE if self.capture else None
+        result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, stdout=stream, stderr=stream, check=False)
+        if result.returncode not in ok_codes:
+            raise TerraformError(cmd, result.returncode, result.stderr or "")
+        return result
+
+    def var_files(self) -> list[str]:
+        return [str((self.env_dir / name).resolve()) for name in ("environment.tfvars.json", "endpoints.tfvars.json")]
+
+    def init(self) -> None:
+        self.run(
+            "init",
+            backend_config=str((self.env_dir / "backend.hcl").resolve()),
+            reconfigure=IsFlagged,
+            input=False,
+            lockfile="readonly",
+        )
+
+    def plan(self, plan_file: Path, *, destroy: bool = False) -> bool:
+        """Write a plan file; True when it contains changes."""
+        result = self.run(
+            "plan",
+            var_file=self.var_files(),
+            out=str(plan_file.resolve()),
+            input=False,
+            detailed_exitcode=IsFlagged,
+            destroy=IsFlagged if destroy else None,
+            ok_codes=(0, 2),
+        )
+        return result.returncode == 2
+
+    def show_json(self, plan_file: Path) -> str:
+        saved, self.capture = self.capture, True
+        try:
+            return self.run("show", str(plan_file.resolve()), json=IsFlagged).stdout
+        finally:
+            self.capture = saved
+
+    def apply(self, plan_file: Path) -> None:
+        self.run("apply", str(plan_file.resolve()), input=False, auto_approve=IsFlagged)

@@ -1,0 +1,14 @@
+output "iam_role_arn" {
+  description = "ARN of the SageMaker execution role."
+  value       = aws_iam_role.this.arn
+}
+
+output "iam_role_name" {
+  description = "Name of the SageMaker execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "iam_policy_json" {
+  description = "The execution role's inline policy document."
+  value       = data.aws_iam_policy_document.execution.json
+}

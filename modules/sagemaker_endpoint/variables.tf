@@ -1,0 +1,167 @@
+variable "name" {
+  description = "Endpoint name (the catalog entry's name); model and configuration names add a content hash."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,47}$", var.name))
+    error_message = "name must match SageMaker's name pattern and be at most 48 characters."
+  }
+}
+
+variable "image" {
+  description = "Container image pinned by digest: <registry-host>/<repository>@sha256:<64 lowercase hex>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^/@]+/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be pinned by digest (…@sha256:<64 lowercase hex>); tags such as :latest can change silently."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "ARN of the SageMaker execution role (allowed to invoke the credentials Lambda)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.execution_role_arn))
+    error_message = "execution_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "registry_auth" {
+  description = "How the registry authenticates pulls: none, basic or bearer (the latter two need credentials_lambda_arn)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "basic", "bearer"], var.registry_auth)
+    error_message = "registry_auth must be none, basic or bearer."
+  }
+}
+
+variable "credentials_lambda_arn" {
+  description = "ARN of the Lambda that returns the registry login, or null when the registry needs no authentication."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.credentials_lambda_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$", var.credentials_lambda_arn))
+    error_message = "credentials_lambda_arn must be an unqualified Lambda function ARN or null."
+  }
+}
+
+variable "vpc_id" {
+  description = "ID of the VPC where the registry is reachable."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
+    error_message = "vpc_id must look like vpc-0123456789abcdef0."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Subnets the model containers run in."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must be a non-empty list of subnet IDs."
+  }
+}
+
+variable "registry_security_group_id" {
+  description = "Security group of the private registry; the module adds an ingress rule from the model."
+  type        = string
+
+  validation {
+    condition     = can(regex("^sg-[0-9a-f]{8,17}$", var.registry_security_group_id))
+    error_message = "registry_security_group_id must be a security group ID."
+  }
+}
+
+variable "registry_port" {
+  description = "TCP port of the registry's HTTPS listener."
+  type        = number
+  default     = 443
+
+  validation {
+    condition     = var.registry_port >= 1 && var.registry_port <= 65535
+    error_message = "registry_port must be between 1 and 65535."
+  }
+}
+
+variable "lambda_endpoint_security_group_id" {
+  description = "Security group of the Lambda interface endpoint; the module adds an ingress rule from the model. Null when no credentials are needed."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_endpoint_security_group_id == null || can(regex("^sg-[0-9a-f]{8,17}$", var.lambda_endpoint_security_group_id))
+    error_message = "lambda_endpoint_security_group_id must be a security group ID or null."
+  }
+}
+
+variable "variants" {
+  description = "Production variants keyed by variant name: instance type (ml.*), initial instance count (>= 1) and relative weight."
+  type = map(object({
+    instance_type          = string
+    initial_instance_count = number
+    initial_variant_weight = optional(number, 1)
+  }))
+
+  validation {
+    condition     = length(var.variants) >= 1 && length(var.variants) <= 10
+    error_message = "variants must hold 1 to 10 production variants."
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.variants) : can(regex("^ml\\.[a-z0-9]+\\.[a-z0-9]+$", v.instance_type))])
+    error_message = "Each variant's instance_type must be a SageMaker ML instance type such as ml.m5.large."
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.variants) : v.initial_instance_count >= 1 && floor(v.initial_instance_count) == v.initial_instance_count])
+    error_message = "Each variant's initial_instance_count must be a whole number >= 1."
+  }
+}
+
+variable "container_environment" {
+  description = "Environment variables of the model container (no secrets: they are visible in the model description)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "model_data_url" {
+  description = "S3 URL of model artifacts (model.tar.gz), or null when the image carries the model."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.model_data_url == null || can(regex("^s3://", var.model_data_url))
+    error_message = "model_data_url must be an s3:// URL or null."
+  }
+}
+
+variable "enable_network_isolation" {
+  description = "Whether the container runs without network access (the image pull itself still uses the VPC)."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "KMS key ARN that encrypts the endpoint's ML storage volumes, or null for the AWS-managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN or null."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,61 @@
+locals {
+  name = "sagemaker-gitops-${var.environment}"
+
+  authenticated_registries = { for name, r in var.registries : name => r if r.auth != "none" }
+
+  registry_ports = {
+    for name, r in var.registries : name => length(split(":", r.host)) == 2 ? tonumber(split(":", r.host)[1]) : 443
+  }
+}
+
+module "vpc_endpoints" {
+  source = "../modules/vpc_endpoints"
+
+  name                = local.name
+  vpc_id              = var.network.vpc_id
+  subnet_ids          = var.network.subnet_ids
+  private_dns_enabled = var.network.lambda_endpoint_private_dns
+}
+
+module "registry_credentials" {
+  source   = "../modules/registry_credentials"
+  for_each = local.authenticated_registries
+
+  name               = "${local.name}-${replace(each.key, "_", "-")}-creds"
+  secret_arn         = each.value.credentials_secret_arn
+  secret_kms_key_arn = each.value.credentials_kms_key_arn
+  package_path       = var.credentials_lambda_package
+}
+
+module "iam" {
+  source = "../modules/iam"
+
+  name                    = "${local.name}-execution"
+  credentials_lambda_arns = { for name, m in module.registry_credentials : name => m.lambda_function_arn }
+  kms_key_arns            = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+  model_artifact_s3_arns = sort(distinct([
+    for e in values(var.endpoints) : "arn:aws:s3:::${trimprefix(e.model_data_url, "s3://")}" if e.model_data_url != null
+  ]))
+}
+
+module "endpoint" {
+  source   = "../modules/sagemaker_endpoint"
+  for_each = var.endpoints
+
+  name                              = each.key
+  image                             = each.value.image
+  execution_role_arn                = module.iam.iam_role_arn
+  registry_auth                     = var.registries[each.value.registry].auth
+  credentials_lambda_arn            = try(module.registry_credentials[each.value.registry].lambda_function_arn, null)
+  vpc_id                            = var.network.vpc_id
+  subnet_ids                        = var.network.subnet_ids
+  registry_security_group_id        = var.registries[each.value.registry].security_group_id
+  registry_port                     = local.registry_ports[each.value.registry]
+  lambda_endpoint_security_group_id = module.vpc_endpoints.lambda_endpoint_security_group_id
+  variants                          = each.value.variants
+  container_environment             = each.value.container_environment
+  model_data_url                    = each.value.model_data_url
+  enable_network_isolation          = each.value.enable_network_isolation
+  kms_key_arn                       = var.kms_key_arn
+  tags                              = merge(each.value.tags, { "sagemaker-gitops:endpoint" = each.key })
+}
