@@ -81,7 +81,7 @@ def _alive(pid: int) -> bool:
 
 def _healthy(url: str, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=timeout) as response:
+        with urllib.request.urlopen(f"{url}/moto-api/", timeout=timeout) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
