@@ -79,6 +79,7 @@ lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file
 	done
 	$(VENV)/bin/ruff check generator tests
 	$(PY) -m generator render --all --check
+	$(PY) -m generator schema --check
 
 .PHONY: test
 test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)

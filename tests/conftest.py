@@ -13,7 +13,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What a working copy needs to render and plan; build output and virtualenvs are left out.
-REPO_CONTENT = ("catalog", "environments", "modules", "terraform", "terraform.rc", "Makefile", "pyproject.toml", "generator")
+REPO_CONTENT = ("catalog", "environments", "modules", "terraform", "terraform.rc", "Makefile", "pyproject.toml", "generator", "schemas")
 
 
 def copy_repository(target: Path) -> Path:

@@ -1,0 +1,163 @@
+"""JSON Schemas of the hand-written inputs, generated from `generator.models` for editors.
+
+Catalog and environment files name their schema in a first-line comment
+(`# yaml-language-server: $schema=...`), so editors complete field names and flag a bad value
+while it is typed. The schemas are derived from the pydantic models, then sharpened where a
+rule lives in a Python validator that pydantic cannot express (digest-pinned images, registry
+credentials that depend on `auth`, unique subnets, keys of pattern-keyed maps). The generator
+stays the authority: the schema is an early warning, never a second source of truth.
+
+Draft-07 is used because it is what every YAML language server understands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.errors import GeneratorError
+from generator.fsutil import stale_files, write_all_atomically
+from generator.models import DIGEST_IMAGE_RE, CatalogEntry, EnvironmentFile
+
+SCHEMA_DIR = "schemas"
+CATALOG_SCHEMA = "catalog.schema.json"
+ENVIRONMENT_SCHEMA = "environment.schema.json"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+# What each catalog file and environment file puts on its first line.
+CATALOG_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../{SCHEMA_DIR}/{CATALOG_SCHEMA}"
+ENVIRONMENT_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/{ENVIRONMENT_SCHEMA}"
+
+# Python's named groups `(?P<name>...)` are not ECMA-262; editors only need the shape.
+IMAGE_PATTERN = re.sub(r"\(\?P<[a-z]+>", "(", DIGEST_IMAGE_RE.pattern)
+
+# Hover text for the fields people edit most. Models carry their own docstrings; the fields
+# are described here because only editors show these words.
+DESCRIPTIONS: dict[str, str] = {
+    "name": "Endpoint name; equals the file name. 1-48 letters, digits and hyphens.",
+    "description": "One line saying what the endpoint serves.",
+    "owner": "Team or mailbox that answers for this endpoint.",
+    "image": "Container image pinned by digest: <registry-host>/<repository>@sha256:<64 lowercase hex>. "
+    "`python -m generator registry pin` turns a tag into a digest.",
+    "instance_type": "SageMaker ML instance type, e.g. ml.m5.large.",
+    "initial_instance_count": "Instances per variant when the endpoint is created (1-100).",
+    "initial_variant_weight": "Share of traffic relative to the other variants.",
+    "variants": "Production variants by name; unset fields inherit the endpoint's instance type and count.",
+    "container_environment": "Environment variables of the serving container.",
+    "model_data_url": "S3 URL of model artifacts (model.tar.gz), if the image does not embed the model.",
+    "enable_network_isolation": "Run the container without network access.",
+    "tags": "AWS tags added to every resource of this endpoint or environment.",
+    "environments": "Environments this endpoint is deployed to; each value overrides fields for that "
+    "environment (mappings merge key by key, everything else is replaced).",
+    "emulator": "True only for the embedded local environment backed by the AWS emulator.",
+    "aws": "Account and region of this environment.",
+    "network": "VPC and subnets the endpoints run in.",
+    "registries": "Private Docker registries by logical name; an image's host selects its registry.",
+    "host": "Registry DNS name, optionally with :port, in lower case.",
+    "auth": "none, basic (username/password) or bearer (credentials exchanged for a token).",
+    "credentials_secret_arn": "Secrets Manager ARN of the registry login (required unless auth is none).",
+    "credentials_kms_key_arn": "KMS key that encrypts the credentials secret, if not the AWS managed key.",
+    "security_group_id": "Security group that lets the endpoints reach the registry.",
+    "kms_key_arn": "KMS key for endpoint storage volumes.",
+    "backend": "S3 bucket and key of this environment's Terraform state (locked with a lock file).",
+}
+
+
+def catalog_schema() -> dict[str, Any]:
+    return _schema(CatalogEntry, "sagemaker-gitops catalog entry (catalog/<name>.yaml)")
+
+
+def environment_schema() -> dict[str, Any]:
+    schema = _schema(EnvironmentFile, "sagemaker-gitops environment (environments/<env>/environment.yaml)")
+    registry = schema["definitions"]["RegistrySettings"]
+    # Mirrors RegistrySettings._secret_matches_auth.
+    registry["if"] = {"properties": {"auth": {"const": "none"}}}
+    registry["then"] = {
+        "properties": {"credentials_secret_arn": {"type": "null"}, "credentials_kms_key_arn": {"type": "null"}}
+    }
+    registry["else"] = {
+        "required": ["credentials_secret_arn"],
+        "properties": {"credentials_secret_arn": {"type": "string"}},
+    }
+    # Mirrors NetworkSettings._unique.
+    schema["definitions"]["NetworkSettings"]["properties"]["subnet_ids"]["uniqueItems"] = True
+    return schema
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", {})
+    _walk(schema, _sharpen)
+    for definition in definitions.values():
+        _walk(definition, _sharpen)
+    document: dict[str, Any] = {"$schema": DRAFT, **schema, "title": title}
+    if definitions:
+        document["definitions"] = definitions
+    return document
+
+
+def _sharpen(node: dict[str, Any]) -> None:
+    """Add what pydantic leaves out of one schema node."""
+    # A pattern-keyed map rejects other keys in pydantic; JSON Schema would let them through.
+    if "patternProperties" in node and "additionalProperties" not in node:
+        node["additionalProperties"] = False
+    for name, prop in node.get("properties", {}).items():
+        if name in DESCRIPTIONS and "description" not in prop:
+            prop["description"] = DESCRIPTIONS[name]
+        prop.pop("title", None)  # "Instance Type" next to instance_type says nothing new
+        if name == "image":
+            # The digest rule is a field validator in the models, invisible to pydantic's schema.
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option["pattern"] = IMAGE_PATTERN
+
+
+def _walk(node: Any, visit: Callable[[dict[str, Any]], None]) -> None:
+    if isinstance(node, dict):
+        visit(node)
+        for value in node.values():
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, visit)
+
+
+def dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def schema_files(root: Path) -> dict[Path, str]:
+    folder = root / SCHEMA_DIR
+    return {
+        folder / CATALOG_SCHEMA: dump(catalog_schema()),
+        folder / ENVIRONMENT_SCHEMA: dump(environment_schema()),
+    }
+
+
+def write_schemas(root: Path, check: bool) -> int:
+    files = schema_files(root)
+    if check:
+        stale = stale_files(files)
+        if stale:
+            listing = ", ".join(p.relative_to(root).as_posix() for p in stale)
+            raise GeneratorError(
+                f"fix: run `python -m generator schema` and commit the result — stale or missing: {listing}"
+            )
+        print(f"ok: {SCHEMA_DIR}/ is current")
+        return 0
+    for path in write_all_atomically(files):
+        print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="write schemas/*.schema.json (editor validation of catalog and environment files)")
+    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a schema file is stale")
+    p.set_defaults(handler=lambda a: write_schemas(a.root.resolve(), a.check))
