@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.registry_fixture import registry  # noqa: F401  (session fixture: a real TLS registry)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What a working copy needs to render and plan; build output and virtualenvs are left out.
 REPO_CONTENT = ("catalog", "environments", "modules", "terraform", "terraform.rc", "Makefile", "pyproject.toml", "generator", "schemas")
