@@ -41,6 +41,10 @@ validate: $(STAMP) ## Validate catalog/ and environments/
 render: $(STAMP) ## Render the generated files of every environment
 	$(PY) -m generator render --all
 
+.PHONY: new-endpoint
+new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... optional) and render
+	$(PY) -m generator new-endpoint --name "$(NAME)" --image "$(IMAGE)" --envs "$(ENVS)"
+
 .PHONY: check-generated
 check-generated: $(STAMP) ## Fail when a generated file is stale
 	$(PY) -m generator render --all --check
