@@ -73,14 +73,18 @@ local-down: $(STAMP) ## Stop the embedded AWS emulator
 fmt: ## Format Terraform files
 	terraform fmt -recursive
 
-.PHONY: lint
-lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks
-	terraform fmt -check -recursive
+.PHONY: validate-terraform
+validate-terraform: ## terraform validate the root module and every module (offline, no backend)
 	@for dir in terraform $(MODULES); do \
 	  echo "==> terraform validate $$dir"; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir init -backend=false -input=false >/dev/null; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir validate -no-color; \
 	done
+
+.PHONY: lint
+lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks
+	terraform fmt -check -recursive
+	@$(MAKE) --no-print-directory validate-terraform
 	$(VENV)/bin/ruff check generator tests
 	$(PY) -m generator render --all --check
 	$(PY) -m generator schema --check
