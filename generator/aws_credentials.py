@@ -27,8 +27,14 @@ def check_credentials(env_name: str, env: EnvironmentFile) -> str:
         raise CredentialsMissing(
             f"fix: refresh the AWS credentials for account {expected} — STS refused them ({exc.response['Error']['Code']})"
         ) from None
+    except bx.ProfileNotFound as exc:
+        raise CredentialsMissing(
+            f"fix: set AWS_PROFILE to a profile defined in your AWS config, or unset it — {exc}"
+        ) from None
     except (bx.EndpointConnectionError, bx.ConnectTimeoutError) as exc:
         raise CredentialsMissing(f"fix: check the network path to AWS STS in {env.aws.region} — {exc}") from None
+    except bx.BotoCoreError as exc:
+        raise CredentialsMissing(f"fix: check the AWS configuration for account {expected} — {exc}") from None
     if identity["Account"] != expected:
         raise CredentialsMissing(
             f"fix: switch to credentials of account {expected} — the loaded credentials belong to account "

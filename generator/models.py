@@ -55,11 +55,12 @@ def _check_digest_image(value: str) -> str:
         return value
     tagged = TAG_IMAGE_RE.match(value)
     if tagged:
-        tag = tagged.group("tag") or "latest"
+        tag = tagged.group("tag")
+        found = f"found tag ':{tag}'" if tag else "found no tag or digest, which means ':latest'"
         raise ValueError(
             f"pin the image by digest: run `python -m generator registry pin` or write "
             f"{tagged.group('host')}/{tagged.group('repository')}@sha256:<64 lowercase hex> "
-            f"— found tag ':{tag}', and a tag can change under a running endpoint"
+            f"— {found}, and a tag can change under a running endpoint"
         )
     raise ValueError(
         "write the image as <registry-host>/<repository>@sha256:<64 lowercase hex> "

@@ -26,6 +26,7 @@ FIELD_FIXES: dict[str, str] = {
     "credentials_secret_arn": "use a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
     "credentials_kms_key_arn": "use a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
     "kms_key_arn": "use a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+    "auth": "use none, basic or bearer",
     "host": "use the registry's DNS name, optionally with :port, in lower case (registry.example.com)",
     "model_data_url": "use an S3 URL such as s3://bucket/prefix/model.tar.gz",
     "bucket": "use a valid S3 bucket name",

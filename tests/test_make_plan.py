@@ -1,0 +1,156 @@
+"""The main path end to end: `make plan` renders, initialises and plans against the embedded AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import copy_repository
+
+pytestmark = pytest.mark.integration
+
+
+AWS_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+
+
+def make(
+    root: Path, *targets: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        ["make", "--no-print-directory", *targets],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**environ, "NO_COLOR": "1", **(env or {})},
+        timeout=600,
+        check=False,
+    )
+
+
+def resources(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {rc["address"]: rc for rc in plan["resource_changes"]}
+
+
+def local_endpoints(root: Path) -> dict[str, Any]:
+    return json.loads((root / "environments/local/endpoints.tfvars.json").read_text())["endpoints"]
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    root = copy_repository(tmp_path_factory.mktemp("plan") / "repo")
+    return root, make(root, "plan")
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Apply the local environment, then plan again against the same emulator: values are known."""
+    root = copy_repository(tmp_path_factory.mktemp("apply") / "repo")
+    try:
+        result = make(root, "apply")
+        assert result.returncode == 0, result.stderr[-3000:]
+        result = make(root, "plan")
+        assert result.returncode == 0, result.stderr[-3000:]
+        yield root, json.loads((root / "build/local/plan.json").read_text())
+    finally:
+        make(root, "local-down")
+
+
+def test_make_plan_exits_0_and_shows_the_whole_stack(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, result = planned
+    assert result.returncode == 0, result.stderr[-3000:]
+    for address in (
+        'module.endpoint["fraud-scorer"].aws_sagemaker_model.this will be created',
+        'module.endpoint["fraud-scorer"].aws_sagemaker_endpoint_configuration.this will be created',
+        'module.endpoint["fraud-scorer"].aws_sagemaker_endpoint.this will be created',
+        "module.iam.aws_iam_role.this will be created",
+        'module.registry_credentials["platform"].aws_lambda_function.this will be created',
+        "module.vpc_endpoints.aws_vpc_endpoint.lambda will be created",
+    ):
+        assert address in result.stdout
+
+
+def test_make_plan_leaves_plan_artifacts(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = planned
+    assert (root / "build/local/plan.tfplan").stat().st_size > 0
+    plan = json.loads((root / "build/local/plan.json").read_text())
+    assert plan["format_version"].startswith("1.")
+    assert plan["variables"]["environment"]["value"] == "local"
+
+
+def test_make_plan_stops_the_emulator_it_started(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, result = planned
+    assert "stopped the AWS emulator" in result.stderr
+    assert not (root / "build/local/moto.pid").exists()
+
+
+def test_make_plan_models_pull_through_the_vpc_by_digest(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = planned
+    plan = json.loads((root / "build/local/plan.json").read_text())
+    changes = resources(plan)
+    environment = yaml.safe_load((root / "environments/local/environment.yaml").read_text())
+    endpoints = local_endpoints(root)
+    assert endpoints, "the local environment deploys at least one endpoint"
+    for name, endpoint in endpoints.items():
+        model = changes[f'module.endpoint["{name}"].aws_sagemaker_model.this']
+        after, unknown = model["change"]["after"], model["change"]["after_unknown"]
+        container = after["primary_container"][0]
+        assert container["image"] == endpoint["image"]
+        assert container["image_config"][0]["repository_access_mode"] == "Vpc"
+        assert after["vpc_config"][0]["subnets"] == sorted(environment["network"]["subnet_ids"])
+        auth = container["image_config"][0]["repository_auth_config"]
+        if environment["registries"][endpoint["registry"]]["auth"] == "none":
+            assert auth == []
+        else:
+            # The Lambda is created by the same plan, so its ARN is only known after apply.
+            assert len(auth) == 1
+            assert unknown["primary_container"][0]["image_config"][0]["repository_auth_config"][0][
+                "repository_credentials_provider_arn"
+            ] is True
+
+
+def test_make_plan_wires_the_credentials_lambda_arn_into_authenticated_models(applied: tuple[Path, dict[str, Any]]) -> None:
+    root, plan = applied
+    state = {r["address"]: r for r in _state_resources(plan["prior_state"]["values"]["root_module"])}
+    lambda_arn = state['module.registry_credentials["platform"].aws_lambda_function.this']["values"]["arn"]
+    role = state["module.iam.aws_iam_role_policy.execution"]["values"]["policy"]
+    statements = {s["Sid"]: s for s in json.loads(role)["Statement"]}
+    assert statements["InvokeRegistryCredentialsProvider"]["Resource"] == lambda_arn
+    for name, endpoint in local_endpoints(root).items():
+        model = state[f'module.endpoint["{name}"].aws_sagemaker_model.this']["values"]
+        image_config = model["primary_container"][0]["image_config"][0]
+        assert image_config["repository_access_mode"] == "Vpc"
+        expected = [{"repository_credentials_provider_arn": lambda_arn}] if endpoint["registry"] == "platform" else []
+        assert image_config["repository_auth_config"] == expected
+
+
+def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from module.get("resources", [])
+    for child in module.get("child_modules", []):
+        yield from _state_resources(child)
+
+
+def test_make_plan_for_a_real_account_without_credentials_stops_with_one_line(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    result = make(
+        root,
+        "plan",
+        "ENV=prod",
+        env={"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true"},
+        unset=AWS_CREDENTIAL_VARIABLES,
+    )
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: fix: configure AWS credentials for account 333333333333 (AWS_PROFILE, `aws sso login`, or an instance role)"
+        " — environment 'prod' targets real AWS and no credentials were found"
+    ]
+    assert "Traceback" not in result.stderr
+    assert not (root / "build/prod/plan.tfplan").exists()
