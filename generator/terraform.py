@@ -84,7 +84,8 @@ def _base_env(root: Path) -> dict[str, str]:
 
 
 def wants_color() -> bool:
-    return "NO_COLOR" not in os.environ and os.isatty(1)
+    # https://no-color.org: a NO_COLOR that is present and not empty turns colour off.
+    return not os.environ.get("NO_COLOR") and os.isatty(1)
 
 
 @dataclass

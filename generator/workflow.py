@@ -7,6 +7,7 @@ credentials come from differs.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,8 +34,13 @@ def build_dir(root: Path, env: str) -> Path:
     return root / "build" / env
 
 
+# The generator runs one command per process, so time since import is time since the command began.
+_STARTED = time.monotonic()
+
+
 def say(message: str) -> None:
-    print(f"==> {message}", file=sys.stderr, flush=True)
+    """One progress line on stderr; the elapsed time shows which step is slow without a profiler."""
+    print(f"==> {message} [{time.monotonic() - _STARTED:.1f}s]", file=sys.stderr, flush=True)
 
 
 def _prepare(root: Path, env_name: str) -> Environment:
