@@ -43,7 +43,7 @@ render: $(STAMP) ## Render the generated files of every environment
 
 .PHONY: new-endpoint
 new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... optional) and render
-	$(PY) -m generator new-endpoint --name "$(NAME)" --image "$(IMAGE)" --envs "$(ENVS)"
+	$(PY) -m generator new-endpoint --name "$(NAME)" --image "$(IMAGE)" --envs "$(ENVS)" $(if $(CA_BUNDLE),--ca-bundle "$(CA_BUNDLE)",)
 
 .PHONY: check-generated
 check-generated: $(STAMP) ## Fail when a generated file is stale

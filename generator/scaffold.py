@@ -48,7 +48,7 @@ DEFAULT_INSTANCE_COUNT = 1
 # once) and dev. Staging and prod are a deliberate, reviewed second step.
 DEFAULT_ENVIRONMENTS = ("dev",)
 
-# Resolves `host/repository:tag` to `host/repository@sha256:...` for an environment's registry.
+# Resolves `host/repository:tag` to `host/repository@sha256:...` through an environment's registry.
 TagResolver = Callable[[str, Environment], str]
 
 
@@ -179,21 +179,39 @@ def new_endpoint(
     return [path, *write_all_atomically(rendered)]
 
 
-def _available_resolver() -> TagResolver | None:
-    """The registry client's tag-to-digest lookup, when the registry tooling is installed."""
+def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver | None:
+    """A tag-to-digest lookup through the registry client, or None where it is not installed."""
     try:
-        from generator.registry import resolve_tag_for_environment  # type: ignore[attr-defined]
+        from generator.registry.client import RegistryClient, RegistryError
+        from generator.registry.credentials import login_for
+        from generator.registry.tls import context_for, private_ca_warning
     except ImportError:
         return None
-    return resolve_tag_for_environment  # type: ignore[no-any-return]
+
+    def resolve_tag(image: str, env: Environment) -> str:
+        tagged = TAG_IMAGE_RE.match(image)
+        assert tagged is not None and (registry := _registry_of(image, env)) is not None
+        host, repository, tag = tagged.group("host"), tagged.group("repository"), tagged.group("tag") or "latest"
+        if ca_bundle is not None:
+            print(private_ca_warning(ca_bundle), file=sys.stderr)
+        try:
+            login = login_for(root, env.name, env.settings, registry)
+            digest = RegistryClient(host, login, context_for(ca_bundle)).manifest_digest(repository, tag)
+        except RegistryError as exc:
+            raise UsageError(f"{exc} (or give IMAGE as {host}/{repository}@sha256:<64 lowercase hex>)") from None
+        if digest is None:
+            raise UsageError(f"fix: push {image} or correct the tag — the registry {host} has no manifest for tag {tag!r}")
+        print(f"resolved {image} to {digest} through registry {registry} of {env.name}", file=sys.stderr)
+        return f"{host}/{repository}@{digest}"
+
+    return resolve_tag
 
 
 def _command(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     envs = [e.strip() for e in args.envs.split(",") if e.strip()] if args.envs else None
-    written = new_endpoint(
-        root, args.name, args.image, envs, owner=args.owner, description=args.description, resolver=_available_resolver()
-    )
+    resolver = registry_resolver(root, args.ca_bundle)
+    written = new_endpoint(root, args.name, args.image, envs, owner=args.owner, description=args.description, resolver=resolver)
     for path in written:
         print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
     print(f"created {written[0].relative_to(root).as_posix()}; next: `make plan` to review it, then open a pull request")
@@ -208,4 +226,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--envs", default="", help="comma-separated environments (default: the local emulator environment and dev)")
     p.add_argument("--owner", default="", help="team or mailbox that answers for the endpoint")
     p.add_argument("--description", default="", help="one line saying what the endpoint serves")
+    p.add_argument("--ca-bundle", type=Path, default=None, help="trust this CA file for the registry (a private CA; said loudly)")
     p.set_defaults(handler=_command)
