@@ -20,8 +20,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,18 +158,6 @@ def stop(root: Path) -> bool:
     pid_file.unlink(missing_ok=True)
     url_file.unlink(missing_ok=True)
     return stopped
-
-
-@contextmanager
-def session(root: Path) -> Iterator[tuple[Emulator, bool]]:
-    """Use the running server, or start one for the duration of the block (and stop it after)."""
-    existing = running(root)
-    emulator = existing or start(root)
-    try:
-        yield emulator, existing is None
-    finally:
-        if existing is None:
-            stop(root)
 
 
 def _post(url: str) -> None:
