@@ -31,6 +31,8 @@ module "iam" {
   source = "../modules/iam"
 
   name                    = "${local.name}-execution"
+  vpc_id                  = var.network.vpc_id
+  subnet_ids              = var.network.subnet_ids
   credentials_lambda_arns = { for name, m in module.registry_credentials : name => m.lambda_function_arn }
   kms_key_arns            = var.kms_key_arn == null ? [] : [var.kms_key_arn]
   model_artifact_s3_arns = sort(distinct([

@@ -6,109 +6,144 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
+
+  ec2_arn_prefix = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
+  vpc_arn        = "${local.ec2_arn_prefix}:vpc/${var.vpc_id}"
+  log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/sagemaker/Endpoints/*"
 }
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    sid     = "SageMakerAssumeRole"
-    actions = ["sts:AssumeRole"]
+################################################################################
+# Role
+################################################################################
 
-    principals {
-      type        = "Service"
-      identifiers = ["sagemaker.amazonaws.com"]
-    }
-
-    # Confused-deputy guard: only SageMaker acting for this account may assume the role.
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+locals {
+  trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "SageMakerAssumeRole"
+        Effect    = "Allow"
+        Action    = "sts:AssumeRole"
+        Principal = { Service = "sagemaker.amazonaws.com" }
+        # Confused-deputy guard: only SageMaker acting for this account may assume the role.
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+    ]
   }
 }
 
 resource "aws_iam_role" "this" {
   name                 = var.name
   description          = "SageMaker execution role for private-registry endpoints"
-  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  assume_role_policy   = jsonencode(local.trust_policy)
   max_session_duration = 3600
   tags                 = var.tags
 }
 
-data "aws_iam_policy_document" "execution" {
-  # The VPC access SageMaker needs to place model containers in the customer's subnets.
-  # EC2 Describe* calls and these ENI calls do not support resource-level permissions.
-  statement {
-    sid = "VpcNetworkInterfaces"
-    actions = [
-      "ec2:CreateNetworkInterface",
-      "ec2:CreateNetworkInterfacePermission",
-      "ec2:DeleteNetworkInterface",
-      "ec2:DeleteNetworkInterfacePermission",
-      "ec2:DescribeDhcpOptions",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSecurityGroups",
-      "ec2:DescribeSubnets",
-      "ec2:DescribeVpcs",
-    ]
-    resources = ["*"]
-  }
+################################################################################
+# Execution policy
+################################################################################
 
-  statement {
-    sid     = "EndpointLogs"
-    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-    resources = [
-      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/sagemaker/Endpoints/*",
-      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/sagemaker/Endpoints/*:log-stream:*",
-    ]
-  }
+# Built with jsonencode rather than aws_iam_policy_document so that the document is plain
+# Terraform data: `terraform test` with a mocked provider can then assert its exact statements.
+locals {
+  vpc_condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn } }
 
-  # PutMetricData has no resource-level permissions; the namespace condition narrows it instead.
-  statement {
-    sid       = "EndpointMetrics"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"]
+  network_statements = [
+    {
+      # CreateNetworkInterface authorizes the subnet, the security group and the new interface:
+      # only the model subnets, and only groups and interfaces of the models' VPC.
+      Sid    = "CreateNetworkInterfacesInModelSubnets"
+      Effect = "Allow"
+      Action = ["ec2:CreateNetworkInterface"]
+      Resource = concat(
+        [for id in sort(var.subnet_ids) : "${local.ec2_arn_prefix}:subnet/${id}"],
+        ["${local.ec2_arn_prefix}:security-group/*", "${local.ec2_arn_prefix}:network-interface/*"],
+      )
+      Condition = local.vpc_condition
+    },
+    {
+      Sid       = "ManageModelNetworkInterfaces"
+      Effect    = "Allow"
+      Action    = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]
+      Resource  = ["${local.ec2_arn_prefix}:network-interface/*"]
+      Condition = local.vpc_condition
+    },
+    {
+      # These actions have no resource-level permissions (EC2 service authorization reference),
+      # so "*" is the only Resource IAM accepts for them.
+      Sid    = "DescribeModelNetwork"
+      Effect = "Allow"
+      Action = [
+        "ec2:DeleteNetworkInterfacePermission",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+      ]
+      Resource = ["*"]
+    },
+  ]
 
-    condition {
-      test     = "StringLike"
-      variable = "cloudwatch:namespace"
-      values   = ["/aws/sagemaker/Endpoints", "aws/sagemaker/Endpoints/*"]
-    }
-  }
+  observability_statements = [
+    {
+      Sid      = "WriteEndpointLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+      Resource = [local.log_group_arn, "${local.log_group_arn}:log-stream:*"]
+    },
+    {
+      # PutMetricData has no resource-level permissions; the namespace condition narrows it.
+      Sid       = "PutEndpointMetrics"
+      Effect    = "Allow"
+      Action    = ["cloudwatch:PutMetricData"]
+      Resource  = ["*"]
+      Condition = { StringLike = { "cloudwatch:namespace" = "/aws/sagemaker/*" } }
+    },
+  ]
 
-  dynamic "statement" {
-    for_each = length(var.credentials_lambda_arns) > 0 ? [1] : []
+  invoke_statements = length(var.credentials_lambda_arns) == 0 ? [] : [
+    {
+      Sid      = "InvokeRegistryCredentialsProviders"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunction"]
+      Resource = sort(distinct(values(var.credentials_lambda_arns)))
+    },
+  ]
 
-    content {
-      sid       = "InvokeRegistryCredentialsProvider"
-      actions   = ["lambda:InvokeFunction"]
-      resources = sort(values(var.credentials_lambda_arns))
-    }
-  }
+  artifact_statements = length(var.model_artifact_s3_arns) == 0 ? [] : [
+    {
+      Sid      = "ReadModelArtifacts"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = sort(distinct(var.model_artifact_s3_arns))
+    },
+  ]
 
-  dynamic "statement" {
-    for_each = length(var.model_artifact_s3_arns) > 0 ? [1] : []
+  kms_statements = length(var.kms_key_arns) == 0 ? [] : [
+    {
+      Sid      = "DecryptWithKeys"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt"]
+      Resource = sort(distinct(var.kms_key_arns))
+    },
+  ]
 
-    content {
-      sid       = "ReadModelArtifacts"
-      actions   = ["s3:GetObject"]
-      resources = sort(var.model_artifact_s3_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.kms_key_arns) > 0 ? [1] : []
-
-    content {
-      sid       = "DecryptWithKeys"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:DescribeKey"]
-      resources = sort(var.kms_key_arns)
-    }
+  execution_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      local.network_statements,
+      local.observability_statements,
+      local.invoke_statements,
+      local.artifact_statements,
+      local.kms_statements,
+    )
   }
 }
 
 resource "aws_iam_role_policy" "execution" {
   name   = "sagemaker-execution"
   role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.execution.json
+  policy = jsonencode(local.execution_policy)
 }

@@ -8,7 +8,12 @@ output "iam_role_name" {
   value       = aws_iam_role.this.name
 }
 
+output "iam_role_unique_id" {
+  description = "Stable unique ID of the SageMaker execution role."
+  value       = aws_iam_role.this.unique_id
+}
+
 output "iam_policy_json" {
   description = "The execution role's inline policy document."
-  value       = data.aws_iam_policy_document.execution.json
+  value       = jsonencode(local.execution_policy)
 }

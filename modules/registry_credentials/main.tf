@@ -1,20 +1,41 @@
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
+locals {
+  ec2_arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  # The secret's own region: Secrets Manager is the only service allowed to use its key.
+  secret_region = split(":", var.secret_arn)[3]
+}
+
+################################################################################
+# Role
+################################################################################
+
+locals {
+  trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Action    = "sts:AssumeRole"
+        Principal = { Service = "lambda.amazonaws.com" }
+      },
+    ]
   }
 }
 
 resource "aws_iam_role" "this" {
   name               = "${var.name}-role"
-  description        = "Registry credentials Lambda: reads one secret"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  description        = "Registry credentials Lambda ${var.name}: reads one secret"
+  assume_role_policy = jsonencode(local.trust_policy)
   tags               = var.tags
 }
+
+################################################################################
+# Logs
+################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.name}"
@@ -22,52 +43,99 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "ReadRegistrySecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arn]
-  }
+################################################################################
+# Policy
+################################################################################
 
-  dynamic "statement" {
-    for_each = var.secret_kms_key_arn == null ? [] : [var.secret_kms_key_arn]
+# Built with jsonencode rather than aws_iam_policy_document so that the document is plain
+# Terraform data: `terraform test` with a mocked provider can then assert its exact statements.
+locals {
+  secret_statements = [
+    {
+      Sid      = "ReadRegistrySecret"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue"]
+      Resource = [var.secret_arn]
+    },
+  ]
 
-    content {
-      sid       = "DecryptRegistrySecret"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
+  kms_statements = var.secret_kms_key_arn == null ? [] : [
+    {
+      Sid      = "DecryptRegistrySecret"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt"]
+      Resource = [var.secret_kms_key_arn]
+      # The key decrypts only what Secrets Manager hands back, not arbitrary ciphertext.
+      Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${local.secret_region}.amazonaws.com" } }
+    },
+  ]
 
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["secretsmanager.${split(":", var.secret_arn)[3]}.amazonaws.com"]
-      }
-    }
-  }
+  log_statements = [
+    {
+      Sid      = "WriteOwnLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    },
+  ]
 
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  # What a function in a VPC needs to manage its network interfaces; as
+  # AWSLambdaVPCAccessExecutionRole, but limited to the function's own subnets and groups
+  # wherever EC2 supports resource-level permissions.
+  vpc_statements = var.vpc_config == null ? [] : [
+    {
+      Sid    = "CreateNetworkInterfacesInFunctionSubnets"
+      Effect = "Allow"
+      Action = ["ec2:CreateNetworkInterface"]
+      Resource = concat(
+        [for id in sort(var.vpc_config.subnet_ids) : "${local.ec2_arn_prefix}:subnet/${id}"],
+        [for id in sort(var.vpc_config.security_group_ids) : "${local.ec2_arn_prefix}:security-group/${id}"],
+        ["${local.ec2_arn_prefix}:network-interface/*"],
+      )
+    },
+    {
+      Sid      = "ManageFunctionNetworkInterfaces"
+      Effect   = "Allow"
+      Action   = ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]
+      Resource = ["${local.ec2_arn_prefix}:network-interface/*"]
+    },
+    {
+      # Describe calls have no resource-level permissions, so "*" is the only Resource IAM accepts.
+      Sid      = "DescribeFunctionNetwork"
+      Effect   = "Allow"
+      Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+      Resource = ["*"]
+    },
+  ]
+
+  policy = {
+    Version   = "2012-10-17"
+    Statement = concat(local.secret_statements, local.kms_statements, local.log_statements, local.vpc_statements)
   }
 }
 
 resource "aws_iam_role_policy" "this" {
   name   = "read-registry-secret"
   role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = jsonencode(local.policy)
 }
 
+################################################################################
+# Function
+################################################################################
+
 resource "aws_lambda_function" "this" {
-  function_name                  = var.name
-  description                    = "Returns private-registry credentials to SageMaker"
-  role                           = aws_iam_role.this.arn
-  runtime                        = "python3.12"
-  handler                        = "handler.handler"
-  filename                       = var.package_path
+  function_name = var.name
+  description   = "Returns private-registry credentials to SageMaker"
+  role          = aws_iam_role.this.arn
+  runtime       = "python3.12"
+  handler       = "handler.handler"
+  filename      = var.package_path
+  # The zip is built byte-for-byte reproducibly (generator/lambda_package.py), so this hash, and
+  # with it the plan, changes only when the handler's source does.
   source_code_hash               = filebase64sha256(var.package_path)
-  timeout                        = 10
-  memory_size                    = 128
+  timeout                        = var.timeout
+  memory_size                    = var.memory_size
   reserved_concurrent_executions = var.reserved_concurrency
   tags                           = var.tags
 
@@ -77,5 +145,16 @@ resource "aws_lambda_function" "this" {
     }
   }
 
+  dynamic "vpc_config" {
+    for_each = var.vpc_config == null ? [] : [var.vpc_config]
+
+    content {
+      subnet_ids         = vpc_config.value.subnet_ids
+      security_group_ids = vpc_config.value.security_group_ids
+    }
+  }
+
+  # The log group must exist first (or Lambda creates one without retention), and the policy
+  # must be attached before Lambda validates the role's network-interface permissions.
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
 }

@@ -1,11 +1,17 @@
 data "aws_region" "current" {}
 
 locals {
-  lambda_dns_name = "lambda.${data.aws_region.current.name}.amazonaws.com"
+  region          = data.aws_region.current.name
+  lambda_dns_name = "lambda.${local.region}.amazonaws.com"
 }
 
-# Clients (the model security groups) add their own ingress rules to this group, so adding an
-# endpoint never changes this module's resources.
+################################################################################
+# Lambda interface endpoint
+################################################################################
+
+# No inline rules: each client (the per-endpoint model security group of the sagemaker_endpoint
+# module, or an entry of allowed_security_group_ids) owns one ingress rule, so adding or removing
+# a model never touches this group or another model's rule.
 resource "aws_security_group" "this" {
   name_prefix = "${var.name}-lambda-endpoint-"
   description = "Lambda interface endpoint: HTTPS from SageMaker model security groups only"
@@ -17,15 +23,31 @@ resource "aws_security_group" "this" {
   }
 }
 
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = var.allowed_security_group_ids
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "HTTPS to the Lambda endpoint from ${each.key}"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = each.value
+  tags                         = merge(var.tags, { Name = "${var.name}-lambda-endpoint-${each.key}" })
+}
+
 resource "aws_vpc_endpoint" "lambda" {
   vpc_id              = var.vpc_id
-  service_name        = "com.amazonaws.${data.aws_region.current.name}.lambda"
+  service_name        = "com.amazonaws.${local.region}.lambda"
   vpc_endpoint_type   = "Interface"
   subnet_ids          = var.subnet_ids
   security_group_ids  = [aws_security_group.this.id]
   private_dns_enabled = var.private_dns_enabled
   tags                = merge(var.tags, { Name = "${var.name}-lambda" })
 }
+
+################################################################################
+# Private hosted zone (only when private DNS is off)
+################################################################################
 
 # Without private DNS, SageMaker would resolve the public Lambda endpoint, which a VPC model
 # cannot reach: publish the name in a private hosted zone that points at the endpoint.
@@ -48,9 +70,31 @@ resource "aws_route53_record" "lambda" {
   name    = local.lambda_dns_name
   type    = "A"
 
+  # dns_entry[0] is the endpoint's regional name; the others are zonal.
   alias {
     name                   = aws_vpc_endpoint.lambda.dns_entry[0].dns_name
     zone_id                = aws_vpc_endpoint.lambda.dns_entry[0].hosted_zone_id
     evaluate_target_health = false
+  }
+}
+
+################################################################################
+# S3 gateway endpoint for model artifacts (optional)
+################################################################################
+
+resource "aws_vpc_endpoint" "s3" {
+  count = var.create_s3_gateway_endpoint ? 1 : 0
+
+  vpc_id            = var.vpc_id
+  service_name      = "com.amazonaws.${local.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = var.route_table_ids
+  tags              = merge(var.tags, { Name = "${var.name}-s3" })
+
+  lifecycle {
+    precondition {
+      condition     = length(var.route_table_ids) > 0
+      error_message = "create_s3_gateway_endpoint needs route_table_ids: a gateway endpoint only works through the route tables of the model subnets."
+    }
   }
 }

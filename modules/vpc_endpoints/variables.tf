@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix for the endpoint's security group and tags, e.g. sagemaker-gitops-prod."
+  description = "Name prefix of the endpoints' security group and Name tags, e.g. sagemaker-gitops-prod."
   type        = string
 
   validation {
@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "vpc_id" {
-  description = "ID of the VPC in which SageMaker models run and the registry is reachable."
+  description = "ID of the VPC in which the SageMaker models run, e.g. vpc-0123456789abcdef0."
   type        = string
 
   validation {
@@ -19,19 +19,57 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "Subnets that get an endpoint network interface; use one per availability zone the models use."
+  description = "Subnets that get a Lambda endpoint network interface; one per availability zone the models use."
   type        = list(string)
 
   validation {
     condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
-    error_message = "subnet_ids must be a non-empty list of subnet IDs."
+    error_message = "subnet_ids must be a non-empty list of subnet IDs such as subnet-0123456789abcdef0."
+  }
+
+  validation {
+    condition     = length(distinct(var.subnet_ids)) == length(var.subnet_ids)
+    error_message = "subnet_ids must not repeat a subnet."
   }
 }
 
 variable "private_dns_enabled" {
-  description = "Whether the Lambda interface endpoint answers lambda.<region>.amazonaws.com itself (true) or a private Route 53 zone maps the name to it (false)."
+  description = "Whether the Lambda endpoint answers lambda.<region>.amazonaws.com itself (true) or a private Route 53 zone maps the name to it (false)."
   type        = bool
   default     = true
+}
+
+variable "allowed_security_group_ids" {
+  description = "Further clients of the Lambda endpoint: security group IDs keyed by a stable name, each allowed HTTPS (443) in. Model security groups add their own rules and need no entry."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for id in values(var.allowed_security_group_ids) : can(regex("^sg-[0-9a-f]{8,17}$", id))])
+    error_message = "allowed_security_group_ids must map names to security group IDs such as sg-0123456789abcdef0."
+  }
+
+  validation {
+    condition     = alltrue([for key in keys(var.allowed_security_group_ids) : can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$", key))])
+    error_message = "allowed_security_group_ids keys must be 1-63 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Whether to create an S3 gateway endpoint so models read artifacts from S3 without a NAT; needs route_table_ids."
+  type        = bool
+  default     = false
+}
+
+variable "route_table_ids" {
+  description = "Route tables of the model subnets that get the S3 gateway endpoint's route; used only with create_s3_gateway_endpoint."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", id))])
+    error_message = "route_table_ids must be route table IDs such as rtb-0123456789abcdef0."
+  }
 }
 
 variable "tags" {
