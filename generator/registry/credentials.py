@@ -1,0 +1,106 @@
+"""The registry login for an environment: the one SageMaker will get, or an explicit override.
+
+Where the login comes from, in this order:
+
+1. `auth: none` in environment.yaml: no login.
+2. `REGISTRY_USERNAME` and `REGISTRY_PASSWORD` both set: that login, for every registry of
+   the environment. Meant for CI jobs with a pull-only robot account and for people without
+   read access to the production secret. Setting only one of the two is an error.
+3. Otherwise the environment's `credentials_secret_arn`, read from Secrets Manager with the
+   default AWS credential chain (AWS_PROFILE, SSO, instance role; AWS_ENDPOINT_URL is honoured)
+   in the secret's region. For the embedded `emulator: true` environment the secret is read
+   from the running emulator of this checkout (`make local-up`).
+
+The secret is parsed by the credentials Lambda's own code (`parse_secret`), so a secret that
+`registry check` accepts is one the Lambda accepts, with the same messages when it is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from generator import emulator, lambda_package
+from generator.errors import UsageError
+from generator.models import EnvironmentFile
+from generator.registry.client import Login, RegistryError
+
+USERNAME_VARIABLE = "REGISTRY_USERNAME"
+PASSWORD_VARIABLE = "REGISTRY_PASSWORD"
+
+
+@functools.cache
+def _handler_module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("registry_credentials_handler", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise UsageError(f"fix: run from the repository root or pass --root — {path} does not exist")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def override_login() -> Login | None:
+    username = os.environ.get(USERNAME_VARIABLE, "")
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if bool(username) != bool(password):
+        missing = PASSWORD_VARIABLE if username else USERNAME_VARIABLE
+        raise UsageError(
+            f"fix: set {missing} as well, or unset both — the login override needs "
+            f"{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} together"
+        )
+    if not username:
+        return None
+    return Login(username, password, f"{USERNAME_VARIABLE}/{PASSWORD_VARIABLE}")
+
+
+def _secrets_client(root: Path, env_name: str, env: EnvironmentFile, region: str) -> Any:
+    import boto3
+
+    if not env.emulator:
+        return boto3.client("secretsmanager", region_name=region)
+    running = emulator.running(root)
+    if running is None:
+        raise UsageError(
+            f"fix: run `make local-up` (python -m generator local up) — environment {env_name!r} reads "
+            "its registry secret from the embedded AWS, which is not running"
+        )
+    settings = running.environ(region)
+    return boto3.client(
+        "secretsmanager",
+        endpoint_url=running.url,
+        region_name=region,
+        aws_access_key_id=settings["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=settings["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) -> Login | None:
+    """The login for one registry of an environment (None for `auth: none`)."""
+    import botocore.exceptions
+
+    settings = env.registries[registry]
+    if settings.auth == "none":
+        return None
+    override = override_login()
+    if override is not None:
+        return override
+    arn = settings.credentials_secret_arn
+    assert arn is not None  # the model requires a secret whenever auth is not none
+    handler = _handler_module((root / lambda_package.SOURCE_DIR / "handler.py").resolve())
+    region = arn.split(":")[3]
+    try:
+        credentials = handler.read_credentials(_secrets_client(root, env_name, env, region), arn)
+    except handler.CredentialsError as exc:
+        raise RegistryError(str(exc)) from None
+    except botocore.exceptions.NoCredentialsError:
+        raise RegistryError(
+            f"fix: configure AWS credentials that may read {arn}, or set {USERNAME_VARIABLE} and "
+            f"{PASSWORD_VARIABLE} — no AWS credentials were found"
+        ) from None
+    except botocore.exceptions.BotoCoreError as exc:
+        raise RegistryError(f"fix: check the AWS configuration and network path to Secrets Manager in {region} — {exc}") from None
+    return Login(credentials["Username"], credentials["Password"], f"secret {arn}")
