@@ -154,3 +154,19 @@ def test_make_plan_for_a_real_account_without_credentials_stops_with_one_line(tm
     ]
     assert "Traceback" not in result.stderr
     assert not (root / "build/prod/plan.tfplan").exists()
+
+
+def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    local = (root / "environments/local/environment.yaml").read_text()
+    sandbox = root / "environments/sandbox/environment.yaml"
+    sandbox.parent.mkdir()
+    sandbox.write_text(local.replace("sagemaker-gitops/local.tfstate", "sagemaker-gitops/sandbox.tfstate"))
+    for env in ("local", "sandbox"):
+        result = make(root, "plan", f"ENV={env}")
+        assert result.returncode == 0, result.stderr[-3000:]
+    for env in ("local", "sandbox"):
+        backend = json.loads((root / f"build/{env}/.terraform/terraform.tfstate").read_text())["backend"]
+        assert backend["type"] == "s3"
+        assert backend["config"]["key"] == f"sagemaker-gitops/{env}.tfstate"
+        assert (root / f"build/{env}/plan.json").is_file()
