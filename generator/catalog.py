@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,8 +183,6 @@ def load_repository(root: Path) -> Repository:
 
 
 def _load_environment(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
-    import re
-
     name = path.parent.name
     rel = _relative(root, path)
     if not re.match(ENVIRONMENT_NAME_PATTERN, name):
