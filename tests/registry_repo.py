@@ -83,7 +83,9 @@ def write_environment(root: Path, host: str, secret_arn: str, name: str = ENVIRO
     )
 
 
-def write_catalog_entry(root: Path, name: str, image: str, environments: str = f"  {ENVIRONMENT}: {{}}\n") -> Path:
+def write_catalog_entry(
+    root: Path, name: str, image: str, environments: str = f"  {ENVIRONMENT}: {{}}\n"
+) -> Path:
     path = root / "catalog" / f"{name}.yaml"
     path.write_text(
         f"# {name}: deployed from the test registry.\n"

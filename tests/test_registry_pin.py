@@ -23,11 +23,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.registry]
 
 
 @pytest.fixture
-def repo(repo_copy: Path, registry: Registry, moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(
+    repo_copy: Path, registry: Registry, moto_server: str, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A repository copy whose `regtest` environment logs in with the registry's real login."""
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     reset_inputs(repo_copy)
-    write_environment(repo_copy, registry.host, create_secret(moto_server, registry.username, registry.password))
+    write_environment(
+        repo_copy, registry.host, create_secret(moto_server, registry.username, registry.password)
+    )
     return repo_copy
 
 
@@ -47,7 +51,9 @@ def errors(result: subprocess.CompletedProcess[str]) -> str:
     return rest
 
 
-def test_pin_replaces_a_tag_with_the_digest_skopeo_pushed(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_replaces_a_tag_with_the_digest_skopeo_pushed(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     path = write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
 
     result = pin(repo, registry, moto_server)
@@ -71,28 +77,34 @@ def test_pin_output_passes_validation(repo: Path, registry: Registry, moto_serve
     assert validated.returncode == 0, validated.stderr
 
 
-def test_pin_resolves_a_multi_platform_tag_to_its_index_digest(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_resolves_a_multi_platform_tag_to_its_index_digest(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     path = write_catalog_entry(repo, "multi", registry.image("ml/multi", "v1"))
 
     result = pin(repo, registry, moto_server)
 
     assert result.returncode == 0, result.stderr
-    assert f"image: {registry.host}/ml/multi@{registry.digests['ml/multi:v1']}\n" in path.read_text()
+    assert (
+        f"image: {registry.host}/ml/multi@{registry.digests['ml/multi:v1']}\n" in path.read_text()
+    )
 
 
-def test_pin_keeps_comments_key_order_and_quoting(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_keeps_comments_key_order_and_quoting(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     original = dedent(
         f"""\
         # Demo model. The tag below is resolved by `registry pin`.
         name: demo
         description: "A description long enough that a YAML dumper with default settings would fold it onto two lines"
-        image: "{registry.image('ml/demo', 'v1')}"  # release candidate
+        image: "{registry.image("ml/demo", "v1")}"  # release candidate
         instance_type: ml.m5.large   # cheapest that fits
         initial_instance_count: 1
         tags: {{team: ml, product: demo}}
         environments:
           {ENVIRONMENT}:
-            image: '{registry.image('ml/demo', 'v2')}'
+            image: '{registry.image("ml/demo", "v2")}'
         """
     )
     path = repo / "catalog" / "demo.yaml"
@@ -102,12 +114,18 @@ def test_pin_keeps_comments_key_order_and_quoting(repo: Path, registry: Registry
 
     assert result.returncode == 0, result.stderr
     expected = original.replace(
-        f'"{registry.image("ml/demo", "v1")}"', f'"{registry.host}/ml/demo@{registry.digests["ml/demo:v1"]}"'
-    ).replace(f"'{registry.image('ml/demo', 'v2')}'", f"'{registry.host}/ml/demo@{registry.digests['ml/demo:v2']}'")
+        f'"{registry.image("ml/demo", "v1")}"',
+        f'"{registry.host}/ml/demo@{registry.digests["ml/demo:v1"]}"',
+    ).replace(
+        f"'{registry.image('ml/demo', 'v2')}'",
+        f"'{registry.host}/ml/demo@{registry.digests['ml/demo:v2']}'",
+    )
     assert path.read_text() == expected
 
 
-def test_pin_dry_run_prints_the_change_and_writes_nothing(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_dry_run_prints_the_change_and_writes_nothing(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     path = write_catalog_entry(repo, "demo", registry.image("ml/demo", "v2"))
     before = path.read_text()
 
@@ -125,7 +143,12 @@ def test_pin_dry_run_prints_the_change_and_writes_nothing(repo: Path, registry: 
 def test_pin_with_env_pins_only_what_that_environment_deploys(
     repo: Path, registry: Registry, moto_server: str
 ) -> None:
-    write_environment(repo, registry.host, create_secret(moto_server, registry.username, registry.password), "later")
+    write_environment(
+        repo,
+        registry.host,
+        create_secret(moto_server, registry.username, registry.password),
+        "later",
+    )
     path = write_catalog_entry(
         repo,
         "demo",
@@ -142,7 +165,9 @@ def test_pin_with_env_pins_only_what_that_environment_deploys(
     assert result.stdout.endswith("pinned 1 image in 1 catalog file for environment later\n")
 
 
-def test_pin_fails_on_an_unknown_tag_and_writes_nothing(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_fails_on_an_unknown_tag_and_writes_nothing(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     good = write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
     write_catalog_entry(repo, "missing", registry.image("ml/demo", "v9"))
     before = good.read_text()
@@ -167,7 +192,11 @@ def test_pin_takes_the_login_from_the_environment_variable_override(
     path = write_catalog_entry(repo_copy, "demo", registry.image("ml/demo", "v1"))
 
     result = pin(
-        repo_copy, registry, moto_server, REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD=registry.password
+        repo_copy,
+        registry,
+        moto_server,
+        REGISTRY_USERNAME=registry.username,
+        REGISTRY_PASSWORD=registry.password,
     )
 
     assert result.returncode == 0, result.stderr
@@ -177,7 +206,9 @@ def test_pin_takes_the_login_from_the_environment_variable_override(
 def test_pin_reports_a_refused_login(repo: Path, registry: Registry, moto_server: str) -> None:
     write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
 
-    result = pin(repo, registry, moto_server, REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD="wrong")
+    result = pin(
+        repo, registry, moto_server, REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD="wrong"
+    )
 
     assert result.returncode == 1
     assert errors(result) == (
@@ -187,7 +218,9 @@ def test_pin_reports_a_refused_login(repo: Path, registry: Registry, moto_server
     )
 
 
-def test_pin_refuses_half_a_login_override(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_refuses_half_a_login_override(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
 
     result = pin(repo, registry, moto_server, REGISTRY_USERNAME=registry.username)
@@ -199,9 +232,14 @@ def test_pin_refuses_half_a_login_override(repo: Path, registry: Registry, moto_
     )
 
 
-def test_pin_says_so_when_every_image_is_pinned(repo: Path, registry: Registry, moto_server: str) -> None:
+def test_pin_says_so_when_every_image_is_pinned(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
     write_catalog_entry(repo, "demo", f"{registry.host}/ml/demo@{registry.digests['ml/demo:v1']}")
 
     result = pin(repo, registry, moto_server)
 
-    assert (result.returncode, result.stdout) == (0, "ok: every catalog image is pinned by digest\n")
+    assert (result.returncode, result.stdout) == (
+        0,
+        "ok: every catalog image is pinned by digest\n",
+    )

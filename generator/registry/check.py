@@ -71,9 +71,15 @@ class RegistryCheck:
         except _Failed as failure:
             failed = steps[len(passed)]
             return [
-                *(Result(self.name, step, "PASS", d) for step, d in zip(steps, passed, strict=False)),
+                *(
+                    Result(self.name, step, "PASS", d)
+                    for step, d in zip(steps, passed, strict=False)
+                ),
                 Result(self.name, failed, "FAIL", str(failure)),
-                *(Result(self.name, step, "SKIP", f"skipped: {failed} failed") for step in steps[len(passed) + 1 :]),
+                *(
+                    Result(self.name, step, "SKIP", f"skipped: {failed} failed")
+                    for step in steps[len(passed) + 1 :]
+                ),
             ]
         return [Result(self.name, step, "PASS", d) for step, d in zip(steps, passed, strict=True)]
 
@@ -96,7 +102,11 @@ class RegistryCheck:
 
         version = first.header(API_VERSION_HEADER)
         if version != API_VERSION:
-            found = f"with {API_VERSION_HEADER}: {version}" if version else f"without {API_VERSION_HEADER}"
+            found = (
+                f"with {API_VERSION_HEADER}: {version}"
+                if version
+                else f"without {API_VERSION_HEADER}"
+            )
             fail(
                 f"fix: point registries.{self.name}.host at a Docker Registry HTTP API V2 server "
                 f"— GET /v2/ answered {first.status} {found}"
@@ -107,7 +117,9 @@ class RegistryCheck:
             login = login_for(self.root, self.env_name, self.env, self.name)
         except GeneratorError as exc:
             fail(str(exc))
-        yield f"user {login.username} from {login.source}" if login else "auth none: no login needed"
+        yield (
+            f"user {login.username} from {login.source}" if login else "auth none: no login needed"
+        )
 
         client = RegistryClient(host, login, self.context)
         yield self._login(client, login)
@@ -133,7 +145,11 @@ class RegistryCheck:
         except RegistryError as exc:
             fail(str(exc))
         if response.status == 200:
-            scheme = f"{client.auth_scheme} auth" if client.auth_scheme else "the registry asked for no login"
+            scheme = (
+                f"{client.auth_scheme} auth"
+                if client.auth_scheme
+                else "the registry asked for no login"
+            )
             return f"GET /v2/ answered 200 ({scheme})"
         if response.status == 401 and login is None:
             fail(
@@ -142,7 +158,9 @@ class RegistryCheck:
             )
         if response.status == 401:
             assert login is not None
-            fail(f"fix: correct the login in {login.source} — the registry refused user {login.username} (401)")
+            fail(
+                f"fix: correct the login in {login.source} — the registry refused user {login.username} (401)"
+            )
         fail(f"fix: check the registry's auth setup — GET /v2/ answered {response.status}")
 
 
@@ -161,7 +179,9 @@ def check(root: Path, env_name: str, ca_bundle: Path | None) -> int:
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
-        raise UsageError(f"fix: use one of the environments ({known}) — environment {env_name!r} does not exist")
+        raise UsageError(
+            f"fix: use one of the environments ({known}) — environment {env_name!r} does not exist"
+        )
     endpoints = resolve(repo, [env_name])[env_name]
     env = repo.environments[env_name].settings
     context = context_for(ca_bundle)

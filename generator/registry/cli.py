@@ -22,11 +22,18 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    registry = sub.add_parser("registry", help="pin catalog images by digest; pre-flight an environment's registries")
+    registry = sub.add_parser(
+        "registry", help="pin catalog images by digest; pre-flight an environment's registries"
+    )
     actions = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
+        p.add_argument(
+            "--root",
+            type=Path,
+            default=Path("."),
+            help="repository root (default: current directory)",
+        )
         p.add_argument(
             "--ca-bundle",
             type=Path,
@@ -42,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rewrite it as <host>/<repo>@sha256:..., keeping comments and key order. " + LOGIN_HELP,
     )
     common(p)
-    p.add_argument("--env", help="pin only the images this environment deploys (default: every environment)")
+    p.add_argument(
+        "--env", help="pin only the images this environment deploys (default: every environment)"
+    )
     p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     p.set_defaults(handler=_pin)
 

@@ -83,7 +83,9 @@ def _basic(login: Login) -> str:
 
 
 class RegistryClient:
-    def __init__(self, host: str, login: Login | None, context: ssl.SSLContext, timeout: float = 15.0):
+    def __init__(
+        self, host: str, login: Login | None, context: ssl.SSLContext, timeout: float = 15.0
+    ):
         self.host = host
         self.login = login
         self.context = context
@@ -97,8 +99,12 @@ class RegistryClient:
         """One HTTPS round trip, no authentication, no redirects. Raises TlsError/ConnectError."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme != "https":
-            raise RegistryError(f"fix: serve {url} over HTTPS — the registry tooling never sends logins in clear text")
-        connection = http.client.HTTPSConnection(parts.netloc, context=self.context, timeout=self.timeout)
+            raise RegistryError(
+                f"fix: serve {url} over HTTPS — the registry tooling never sends logins in clear text"
+            )
+        connection = http.client.HTTPSConnection(
+            parts.netloc, context=self.context, timeout=self.timeout
+        )
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
             connection.request(method, target or "/", headers=headers or {})
@@ -106,9 +112,13 @@ class RegistryClient:
             body = raw.read() if method != "HEAD" else b""
             return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, body)
         except ssl.SSLCertVerificationError as exc:
-            raise TlsError(f"certificate of {parts.netloc} does not verify: {exc.verify_message}") from None
+            raise TlsError(
+                f"certificate of {parts.netloc} does not verify: {exc.verify_message}"
+            ) from None
         except ssl.SSLError as exc:
-            raise TlsError(f"TLS handshake with {parts.netloc} failed: {exc.reason or exc}") from None
+            raise TlsError(
+                f"TLS handshake with {parts.netloc} failed: {exc.reason or exc}"
+            ) from None
         except (TimeoutError, ConnectionError, socket.gaierror, OSError) as exc:
             raise ConnectError(f"cannot connect to {parts.netloc}: {exc.strerror or exc}") from None
         finally:
@@ -150,15 +160,25 @@ class RegistryClient:
         """Exchange the login for a bearer token at the realm; None when the login is refused."""
         realm = challenge.params.get("realm")
         if not realm:
-            raise RegistryError("fix: give the registry's Bearer challenge a realm — it names no token server")
+            raise RegistryError(
+                "fix: give the registry's Bearer challenge a realm — it names no token server"
+            )
         query = {k: v for k, v in challenge.params.items() if k in ("service", "scope")}
-        url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query) if query else realm
+        url = (
+            realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
+            if query
+            else realm
+        )
         # Without a login this asks for an anonymous token, which public-read registries grant.
-        response = self.send("GET", url, {"Authorization": _basic(self.login)} if self.login else {})
+        response = self.send(
+            "GET", url, {"Authorization": _basic(self.login)} if self.login else {}
+        )
         if response.status in (401, 403):
             return None
         if response.status != 200:
-            raise RegistryError(f"fix: check the token server {realm} — it answered {response.status}")
+            raise RegistryError(
+                f"fix: check the token server {realm} — it answered {response.status}"
+            )
         try:
             document = json.loads(response.body)
             token = document.get("token") or document.get("access_token")
@@ -177,7 +197,9 @@ class RegistryClient:
     def manifest_digest(self, repository: str, reference: str) -> str | None:
         """The digest of the manifest or index that `reference` (tag or digest) names, or None."""
         response = self.request(
-            "HEAD", f"/v2/{repository}/manifests/{reference}", {"Accept": ", ".join(MANIFEST_MEDIA_TYPES)}
+            "HEAD",
+            f"/v2/{repository}/manifests/{reference}",
+            {"Accept": ", ".join(MANIFEST_MEDIA_TYPES)},
         )
         if response.status == 404:
             return None
@@ -187,7 +209,9 @@ class RegistryClient:
                 f"— {self.host} refused it for {repository}"
             )
         if response.status != 200:
-            raise RegistryError(f"fix: check the registry {self.host} — HEAD {repository}:{reference} answered {response.status}")
+            raise RegistryError(
+                f"fix: check the registry {self.host} — HEAD {repository}:{reference} answered {response.status}"
+            )
         digest = response.header("Docker-Content-Digest")
         if digest is None or not DIGEST_RE.match(digest):
             raise RegistryError(

@@ -37,7 +37,9 @@ PASSWORD_VARIABLE = "REGISTRY_PASSWORD"
 def _handler_module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location("registry_credentials_handler", path)
     if spec is None or spec.loader is None or not path.is_file():
-        raise UsageError(f"fix: run from the repository root or pass --root — {path} does not exist")
+        raise UsageError(
+            f"fix: run from the repository root or pass --root — {path} does not exist"
+        )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -102,5 +104,7 @@ def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) ->
             f"{PASSWORD_VARIABLE} — no AWS credentials were found"
         ) from None
     except botocore.exceptions.BotoCoreError as exc:
-        raise RegistryError(f"fix: check the AWS configuration and network path to Secrets Manager in {region} — {exc}") from None
+        raise RegistryError(
+            f"fix: check the AWS configuration and network path to Secrets Manager in {region} — {exc}"
+        ) from None
     return Login(credentials["Username"], credentials["Password"], f"secret {arn}")

@@ -68,9 +68,13 @@ def load_environments(root: Path) -> dict[str, EnvironmentFile]:
             loaded = load_yaml(path.read_text(encoding="utf-8"))
             environments[path.parent.name] = EnvironmentFile.model_validate(loaded.data)
         except YamlSyntaxError as exc:
-            problems.append(Problem(rel, exc.line, "(document)", "correct the YAML syntax", str(exc)))
+            problems.append(
+                Problem(rel, exc.line, "(document)", "correct the YAML syntax", str(exc))
+            )
         except ValidationError as exc:
-            problems.extend(problems_from_validation(exc, file=rel, loaded=loaded, model=EnvironmentFile))
+            problems.extend(
+                problems_from_validation(exc, file=rel, loaded=loaded, model=EnvironmentFile)
+            )
     if problems:
         raise InvalidInput(problems)
     return environments
@@ -130,7 +134,9 @@ def _pinned_reference(image: str) -> tuple[str, str, str] | None:
     return match.group("host"), match.group("repository"), match.group("tag") or "latest"
 
 
-def _environment_for(host: str, field: ImageField, environments: dict[str, EnvironmentFile]) -> tuple[str, str] | None:
+def _environment_for(
+    host: str, field: ImageField, environments: dict[str, EnvironmentFile]
+) -> tuple[str, str] | None:
     """(environment, registry name) whose registry serves `host`, preferring the field's own."""
     candidates = list(field.environments) + sorted(set(environments) - set(field.environments))
     for env_name in candidates:
@@ -148,7 +154,9 @@ def plan_changes(
     environments = load_environments(root)
     if env is not None and env not in environments:
         known = ", ".join(sorted(environments))
-        raise UsageError(f"fix: use one of the environments ({known}) — {ENVIRONMENTS_DIR}/{env}/{ENVIRONMENT_FILE} does not exist")
+        raise UsageError(
+            f"fix: use one of the environments ({known}) — {ENVIRONMENTS_DIR}/{env}/{ENVIRONMENT_FILE} does not exist"
+        )
     documents = _load_catalog(root)
     clients: dict[tuple[str, str], RegistryClient] = {}
     resolved: dict[tuple[str, str, str], str] = {}
@@ -163,7 +171,9 @@ def plan_changes(
             host, repository, tag = reference
             target = _environment_for(host, field, environments)
             if target is None:
-                failures.append(f"{where}: fix: add {host} to the registries of an environment that deploys it — no environment has a registry at {host}")
+                failures.append(
+                    f"{where}: fix: add {host} to the registries of an environment that deploys it — no environment has a registry at {host}"
+                )
                 continue
             try:
                 if reference not in resolved:
@@ -174,14 +184,19 @@ def plan_changes(
                         client = clients[target] = RegistryClient(host, login, context)
                     digest = client.manifest_digest(repository, tag)
                     if digest is None:
-                        raise RegistryError(f"fix: push {field.value} or correct the tag — the registry has no manifest for tag {tag!r}")
+                        raise RegistryError(
+                            f"fix: push {field.value} or correct the tag — the registry has no manifest for tag {tag!r}"
+                        )
                     resolved[reference] = digest
             except RegistryError as exc:
                 failures.append(f"{where}: {exc}")
                 continue
             changes.append(Change(field, f"{host}/{repository}@{resolved[reference]}"))
     if failures:
-        raise PinFailed("fix the problems below; no catalog file was changed\n" + "\n".join(f"  {f}" for f in failures))
+        raise PinFailed(
+            "fix the problems below; no catalog file was changed\n"
+            + "\n".join(f"  {f}" for f in failures)
+        )
     return documents, changes
 
 
@@ -199,8 +214,12 @@ def _replace_value(lines: list[str], data: Any, change: Change) -> None:
     for quote in ('"', "'", ""):
         token = f"{quote}{old}{quote}"
         after = text[column + len(token) : column + len(token) + 1]
-        if text.startswith(token, column) and (quote or after in ("", " ", "\t", "\r", "\n", ",", "}", "#")):
-            lines[line] = f"{text[:column]}{quote}{change.pinned}{quote}{text[column + len(token):]}"
+        if text.startswith(token, column) and (
+            quote or after in ("", " ", "\t", "\r", "\n", ",", "}", "#")
+        ):
+            lines[line] = (
+                f"{text[:column]}{quote}{change.pinned}{quote}{text[column + len(token) :]}"
+            )
             return
     raise PinFailed(
         f"fix: pin {change.field.file.name} by hand — its {change.field.dotted} is written in a form "
@@ -219,7 +238,9 @@ def render(document: CatalogDocument, changes: list[Change]) -> str:
     for change in changes:
         _node(expected, change.field.path[:-1])[change.field.path[-1]] = change.pinned
     if _parse(text) != expected:
-        raise PinFailed(f"fix: pin {document.path.name} by hand — rewriting it in place changed more than its images")
+        raise PinFailed(
+            f"fix: pin {document.path.name} by hand — rewriting it in place changed more than its images"
+        )
     return text
 
 
@@ -237,9 +258,13 @@ def pin(root: Path, env: str | None, dry_run: bool, ca_bundle: Path | None = Non
         rel = change.field.file.relative_to(root).as_posix()
         print(f"{rel}: {change.field.dotted}: {change.field.value} -> {change.pinned}")
     if dry_run:
-        print(f"would pin {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope} (dry run: nothing written)")
+        print(
+            f"would pin {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope} (dry run: nothing written)"
+        )
         return 0
     for path, text in texts.items():
         write_atomically(path, text)
-    print(f"pinned {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope}")
+    print(
+        f"pinned {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope}"
+    )
     return 0

@@ -26,7 +26,9 @@ def bundle_context(ca_bundle: Path) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=str(ca_bundle))
     except (OSError, ssl.SSLError) as exc:
-        raise UsageError(f"fix: pass a readable PEM file to --ca-bundle — {ca_bundle}: {exc}") from None
+        raise UsageError(
+            f"fix: pass a readable PEM file to --ca-bundle — {ca_bundle}: {exc}"
+        ) from None
 
 
 def context_for(ca_bundle: Path | None) -> ssl.SSLContext:
@@ -42,7 +44,15 @@ def private_ca_warning(ca_bundle: Path) -> str:
 
 
 def trust_override_note() -> str | None:
-    set_variables = [name for name in TRUST_OVERRIDE_VARIABLES if os.environ.get(name)]
-    if not set_variables:
+    """A note when SSL_CERT_FILE/SSL_CERT_DIR point somewhere else than OpenSSL's own store."""
+    paths = ssl.get_default_verify_paths()
+    defaults = {"SSL_CERT_FILE": paths.openssl_cafile, "SSL_CERT_DIR": paths.openssl_capath}
+    moved = [
+        f"{name}={os.environ[name]}"
+        for name in TRUST_OVERRIDE_VARIABLES
+        if os.environ.get(name)
+        and os.path.realpath(os.environ[name]) != os.path.realpath(defaults[name])
+    ]
+    if not moved:
         return None
-    return f"note: {' and '.join(set_variables)} set: the system trust store is replaced by what they name"
+    return f"note: the system trust store is replaced by {' and '.join(moved)}"
