@@ -48,6 +48,7 @@ new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... op
 .PHONY: check-generated
 check-generated: $(STAMP) ## Fail when a generated file is stale
 	$(PY) -m generator render --all --check
+	$(PY) -m generator atlantis --check
 
 .PHONY: plan
 plan: $(STAMP) ## Render, init and plan ENV (default local, on the embedded AWS)
@@ -87,6 +88,7 @@ lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file
 	@$(MAKE) --no-print-directory validate-terraform
 	$(VENV)/bin/ruff check generator tests
 	$(PY) -m generator render --all --check
+	$(PY) -m generator atlantis --check
 	$(PY) -m generator schema --check
 
 .PHONY: test

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import emulator, lambda_package
+from generator import emulator, lambda_package, summary
 from generator.aws_credentials import check_credentials
 from generator.catalog import Environment, load_repository, resolve
 from generator.errors import UsageError
@@ -98,7 +98,11 @@ def plan(root: Path, env_name: str, *, destroy: bool = False, capture: bool = Fa
         say(f"terraform plan ({env_name}){' -destroy' if destroy else ''}")
         changes = tf.plan(plan_file, destroy=destroy)
         write_atomically(plan_json, tf.show_json(plan_file))
-    say(f"plan written to {plan_file.relative_to(root)} and {plan_json.relative_to(root)}")
+    review = summary.summary_markdown(plan_json)
+    write_atomically(out / "plan.md", review)
+    say(f"plan written to {plan_file.relative_to(root)} and {plan_json.relative_to(root)}; review summary in {(out / 'plan.md').relative_to(root)}:")
+    sys.stdout.write(review)
+    sys.stdout.flush()
     return PlanResult(env_name, plan_file, plan_json, changes)
 
 
