@@ -198,7 +198,13 @@ def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver 
             login = login_for(root, env.name, env.settings, registry)
             digest = RegistryClient(host, login, context_for(ca_bundle)).manifest_digest(repository, tag)
         except RegistryError as exc:
-            raise UsageError(f"{exc} (or give IMAGE as {host}/{repository}@sha256:<64 lowercase hex>)") from None
+            # Keep the one-line shape: the registry's own fix first, the digest alternative next to it.
+            message = str(exc)
+            fix, _, detail = message.removeprefix("fix: ").partition(" — ")
+            if not message.startswith("fix: "):
+                fix, detail = "check that the registry is reachable from here", message
+            alternative = f"or give IMAGE as {host}/{repository}@sha256:<64 lowercase hex>"
+            raise UsageError(f"fix: {fix}, {alternative} — {detail}") from None
         if digest is None:
             raise UsageError(f"fix: push {image} or correct the tag — the registry {host} has no manifest for tag {tag!r}")
         print(f"resolved {image} to {digest} through registry {registry} of {env.name}", file=sys.stderr)
