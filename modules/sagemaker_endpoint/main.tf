@@ -1,82 +1,37 @@
 locals {
-  # Model and endpoint configuration are immutable in SageMaker. Their names carry a hash of
-  # their content, so a change creates a new pair beside the live one (create_before_destroy)
-  # instead of colliding with it, and the endpoint is updated in place to point at the new pair.
+  # Known at plan time (the Lambda ARN may not be), so it can drive count.
+  needs_credentials = var.registry_auth != "none"
+  # Without the endpoint's security group the model's precondition fails; no half-made rules.
+  reach_lambda_endpoint = local.needs_credentials && var.lambda_endpoint_security_group_id != null
+
+  # Models and endpoint configurations are immutable: every argument but tags forces a new one.
+  # Their names end in a hash of exactly those arguments, so a change creates a new object beside
+  # the live one (create_before_destroy) instead of colliding with its name (provider issues
+  # #21811, #40080), and an unchanged input never renames anything. A value that is unknown until
+  # apply (the security group ID on first create, a role ARN while the role is replaced) makes
+  # the name unknown only when the model has to be replaced anyway.
   model_content = {
     image                    = var.image
-    credentials_lambda_arn   = var.credentials_lambda_arn
-    container_environment    = var.container_environment
     model_data_url           = var.model_data_url
+    container_environment    = var.container_environment
+    credentials_lambda_arn   = local.needs_credentials ? var.credentials_lambda_arn : null
     enable_network_isolation = var.enable_network_isolation
     execution_role_arn       = var.execution_role_arn
     subnet_ids               = sort(var.subnet_ids)
+    security_group_id        = aws_security_group.model.id
   }
-  model_name = "${var.name}-${substr(sha1(jsonencode(local.model_content)), 0, 10)}"
+  model_name = "${var.name}-${substr(sha256(jsonencode(local.model_content)), 0, local.hash_length)}"
 
-  config_content = {
-    model_name  = local.model_name
-    variants    = var.variants
-    kms_key_arn = var.kms_key_arn
+  configuration_content = {
+    model_name   = local.model_name
+    variants     = { for name, v in var.variants : name => [v.instance_type, v.initial_instance_count, v.initial_variant_weight] }
+    kms_key_arn  = var.kms_key_arn
+    data_capture = var.data_capture
   }
-  endpoint_config_name = "${var.name}-${substr(sha1(jsonencode(local.config_content)), 0, 10)}"
+  endpoint_configuration_name = "${var.name}-${substr(sha256(jsonencode(local.configuration_content)), 0, local.hash_length)}"
 
-  # Known at plan time (the Lambda ARN may not be), so it can drive count.
-  needs_credentials = var.registry_auth != "none"
-}
-
-resource "aws_security_group" "model" {
-  name_prefix = "${var.name}-model-"
-  description = "SageMaker model ${var.name}: HTTPS to the private registry and the Lambda endpoint"
-  vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name}-model" })
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_vpc_security_group_egress_rule" "to_registry" {
-  security_group_id            = aws_security_group.model.id
-  description                  = "Image pull from the private registry"
-  ip_protocol                  = "tcp"
-  from_port                    = var.registry_port
-  to_port                      = var.registry_port
-  referenced_security_group_id = var.registry_security_group_id
-  tags                         = var.tags
-}
-
-resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
-  security_group_id            = var.registry_security_group_id
-  description                  = "Image pull by SageMaker model ${var.name}"
-  ip_protocol                  = "tcp"
-  from_port                    = var.registry_port
-  to_port                      = var.registry_port
-  referenced_security_group_id = aws_security_group.model.id
-  tags                         = var.tags
-}
-
-resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
-  count = local.needs_credentials ? 1 : 0
-
-  security_group_id            = aws_security_group.model.id
-  description                  = "Registry credentials from the Lambda interface endpoint"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = var.lambda_endpoint_security_group_id
-  tags                         = var.tags
-}
-
-resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
-  count = local.needs_credentials ? 1 : 0
-
-  security_group_id            = var.lambda_endpoint_security_group_id
-  description                  = "Registry credentials for SageMaker model ${var.name}"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = aws_security_group.model.id
-  tags                         = var.tags
+  # 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's 63 characters.
+  hash_length = 10
 }
 
 resource "aws_sagemaker_model" "this" {
@@ -91,6 +46,7 @@ resource "aws_sagemaker_model" "this" {
     model_data_url = var.model_data_url
     environment    = var.container_environment
 
+    # The image is pulled from the private registry through the model's VPC, never the internet.
     image_config {
       repository_access_mode = "Vpc"
 
@@ -125,7 +81,7 @@ resource "aws_sagemaker_model" "this" {
 }
 
 resource "aws_sagemaker_endpoint_configuration" "this" {
-  name        = local.endpoint_config_name
+  name        = local.endpoint_configuration_name
   kms_key_arn = var.kms_key_arn
   tags        = var.tags
 
@@ -141,13 +97,123 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
     }
   }
 
+  dynamic "data_capture_config" {
+    for_each = var.data_capture == null ? [] : [var.data_capture]
+
+    content {
+      enable_capture              = true
+      destination_s3_uri          = data_capture_config.value.destination_s3_uri
+      initial_sampling_percentage = data_capture_config.value.sampling_percentage
+      kms_key_id                  = data_capture_config.value.kms_key_arn
+
+      dynamic "capture_options" {
+        for_each = data_capture_config.value.capture_modes
+
+        content {
+          capture_mode = capture_options.value
+        }
+      }
+
+      dynamic "capture_content_type_header" {
+        for_each = length(data_capture_config.value.json_content_types) + length(data_capture_config.value.csv_content_types) > 0 ? [1] : []
+
+        content {
+          json_content_types = length(data_capture_config.value.json_content_types) > 0 ? data_capture_config.value.json_content_types : null
+          csv_content_types  = length(data_capture_config.value.csv_content_types) > 0 ? data_capture_config.value.csv_content_types : null
+        }
+      }
+    }
+  }
+
   lifecycle {
     create_before_destroy = true
   }
 }
 
+# Updated in place (UpdateEndpoint) whenever the configuration name changes; never replaced,
+# because its name is the catalog name and nothing else about it forces a new endpoint.
 resource "aws_sagemaker_endpoint" "this" {
   name                 = var.name
   endpoint_config_name = aws_sagemaker_endpoint_configuration.this.name
   tags                 = var.tags
+
+  dynamic "deployment_config" {
+    for_each = var.deployment == null ? [] : [var.deployment]
+
+    content {
+      blue_green_update_policy {
+        termination_wait_in_seconds          = deployment_config.value.termination_wait_seconds
+        maximum_execution_timeout_in_seconds = deployment_config.value.maximum_execution_timeout_seconds
+
+        traffic_routing_configuration {
+          type                     = deployment_config.value.traffic_routing
+          wait_interval_in_seconds = deployment_config.value.wait_interval_seconds
+
+          dynamic "canary_size" {
+            for_each = deployment_config.value.traffic_routing == "CANARY" ? [1] : []
+
+            content {
+              type  = "CAPACITY_PERCENT"
+              value = deployment_config.value.step_percent
+            }
+          }
+
+          dynamic "linear_step_size" {
+            for_each = deployment_config.value.traffic_routing == "LINEAR" ? [1] : []
+
+            content {
+              type  = "CAPACITY_PERCENT"
+              value = deployment_config.value.step_percent
+            }
+          }
+        }
+      }
+
+      dynamic "auto_rollback_configuration" {
+        for_each = length(local.rollback_alarm_names) > 0 ? [1] : []
+
+        content {
+          dynamic "alarms" {
+            for_each = local.rollback_alarm_names
+
+            content {
+              alarm_name = alarms.value
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+# Workaround for hashicorp/terraform-provider-aws#40048 (fixed in 6.21.0, present in 5.100.0):
+# the provider can report the endpoint update finished while SageMaker is still switching, and
+# create_before_destroy then deletes the previous configuration under the running update. This
+# resource references the new configuration, so Terraform destroys the previous configuration
+# (and its model) only after it has been created — and creating it waits until DescribeEndpoint
+# reports InService *on the new configuration*. If SageMaker rolled back instead, the wait fails,
+# the apply stops, and the configuration the endpoint still runs on is kept. See README.md.
+resource "terraform_data" "await_endpoint_update" {
+  count = var.await_endpoint_update ? 1 : 0
+
+  triggers_replace = {
+    endpoint_arn                = aws_sagemaker_endpoint.this.arn
+    endpoint_configuration_name = aws_sagemaker_endpoint_configuration.this.name
+  }
+
+  provisioner "local-exec" {
+    command = join(" ", [
+      "python3", "${path.module}/scripts/await_endpoint.py",
+      "--endpoint-arn", aws_sagemaker_endpoint.this.arn,
+      "--configuration", aws_sagemaker_endpoint_configuration.this.name,
+      "--timeout", local.await_timeout_seconds,
+    ])
+  }
+}
+
+locals {
+  # A blue/green update may take the maximum execution timeout plus the termination wait.
+  await_timeout_seconds = var.deployment == null ? 3600 : (
+    coalesce(var.deployment.maximum_execution_timeout_seconds, 3600) + var.deployment.termination_wait_seconds + 300
+  )
 }

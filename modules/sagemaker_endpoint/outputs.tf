@@ -19,6 +19,16 @@ output "sagemaker_endpoint_configuration_name" {
 }
 
 output "model_security_group_id" {
-  description = "Security group of the model containers."
+  description = "ID of the security group of the model containers."
   value       = aws_security_group.model.id
+}
+
+output "cloudwatch_rollback_alarm_names" {
+  description = "Alarms that roll a blue/green deployment back (the module's own and the given ones); empty without deployment guardrails."
+  value       = local.rollback_alarm_names
+}
+
+output "appautoscaling_target_resource_ids" {
+  description = "Variant name => Application Auto Scaling resource ID, for the variants that autoscale."
+  value       = { for name, t in aws_appautoscaling_target.variant : name => t.resource_id }
 }

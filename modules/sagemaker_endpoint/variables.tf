@@ -3,7 +3,7 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,47}$", var.name))
+    condition     = length(var.name) <= 48 && can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", var.name))
     error_message = "name must match SageMaker's name pattern and be at most 48 characters."
   }
 }
@@ -103,11 +103,18 @@ variable "lambda_endpoint_security_group_id" {
 }
 
 variable "variants" {
-  description = "Production variants keyed by variant name: instance type (ml.*), initial instance count (>= 1) and relative weight."
+  description = "Production variants keyed by variant name: instance type (ml.*), initial instance count (>= 1), relative weight and optional target-tracking autoscaling on invocations per instance."
   type = map(object({
     instance_type          = string
     initial_instance_count = number
     initial_variant_weight = optional(number, 1)
+    autoscaling = optional(object({
+      min_capacity                    = number
+      max_capacity                    = number
+      target_invocations_per_instance = number
+      scale_in_cooldown_seconds       = optional(number, 300)
+      scale_out_cooldown_seconds      = optional(number, 60)
+    }))
   }))
 
   validation {
@@ -123,6 +130,18 @@ variable "variants" {
   validation {
     condition     = alltrue([for v in values(var.variants) : v.initial_instance_count >= 1 && floor(v.initial_instance_count) == v.initial_instance_count])
     error_message = "Each variant's initial_instance_count must be a whole number >= 1."
+  }
+
+  validation {
+    condition     = alltrue([for name in keys(var.variants) : can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", name))])
+    error_message = "Variant names must match SageMaker's name pattern (letters, digits and hyphens)."
+  }
+
+  validation {
+    condition = alltrue([for v in values(var.variants) : v.autoscaling == null ? true : try(
+      v.autoscaling.min_capacity >= 1 && v.autoscaling.min_capacity <= v.autoscaling.max_capacity && v.autoscaling.target_invocations_per_instance > 0,
+    false)])
+    error_message = "Each variant's autoscaling needs 1 <= min_capacity <= max_capacity and target_invocations_per_instance > 0."
   }
 }
 
@@ -164,4 +183,78 @@ variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)
   default     = {}
+}
+
+variable "data_capture" {
+  description = "Data capture of requests and/or responses to S3 (destination, sampling percentage 1-100, capture modes Input/Output, optional KMS key and content types), or null for none."
+  type = object({
+    destination_s3_uri  = string
+    sampling_percentage = optional(number, 100)
+    capture_modes       = optional(list(string), ["Input", "Output"])
+    kms_key_arn         = optional(string)
+    json_content_types  = optional(list(string), [])
+    csv_content_types   = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition     = var.data_capture == null || can(regex("^s3://[a-z0-9.-]{3,63}(/.*)?$", var.data_capture.destination_s3_uri))
+    error_message = "data_capture.destination_s3_uri must be an s3:// URL."
+  }
+
+  validation {
+    condition     = var.data_capture == null || try(var.data_capture.sampling_percentage >= 1 && var.data_capture.sampling_percentage <= 100 && floor(var.data_capture.sampling_percentage) == var.data_capture.sampling_percentage, false)
+    error_message = "data_capture.sampling_percentage must be a whole number from 1 to 100."
+  }
+
+  validation {
+    condition     = var.data_capture == null || try(length(var.data_capture.capture_modes) >= 1 && length(setsubtract(var.data_capture.capture_modes, ["Input", "Output"])) == 0, false)
+    error_message = "data_capture.capture_modes must list Input, Output or both."
+  }
+}
+
+variable "deployment" {
+  description = "Blue/green deployment guardrails for configuration changes: traffic_routing ALL_AT_ONCE, CANARY or LINEAR (step_percent of capacity per step), wait between steps, termination wait, maximum execution timeout and auto-rollback alarms; null for SageMaker's default."
+  type = object({
+    traffic_routing                   = optional(string, "ALL_AT_ONCE")
+    step_percent                      = optional(number)
+    wait_interval_seconds             = optional(number, 0)
+    termination_wait_seconds          = optional(number, 0)
+    maximum_execution_timeout_seconds = optional(number)
+    rollback_alarm_names              = optional(list(string), [])
+    rollback_on_5xx_errors_per_minute = optional(number)
+  })
+  default = null
+
+  validation {
+    condition     = var.deployment == null || try(contains(["ALL_AT_ONCE", "CANARY", "LINEAR"], var.deployment.traffic_routing), false)
+    error_message = "deployment.traffic_routing must be ALL_AT_ONCE, CANARY or LINEAR."
+  }
+
+  validation {
+    condition = var.deployment == null || try(
+      var.deployment.traffic_routing == "ALL_AT_ONCE" ? var.deployment.step_percent == null : (var.deployment.step_percent >= 1 && var.deployment.step_percent <= 99),
+    false)
+    error_message = "deployment.step_percent (1-99) is required for CANARY and LINEAR and not allowed for ALL_AT_ONCE."
+  }
+
+  validation {
+    condition = var.deployment == null || try(
+      var.deployment.wait_interval_seconds >= 0 && var.deployment.wait_interval_seconds <= 3600 &&
+      var.deployment.termination_wait_seconds >= 0 && var.deployment.termination_wait_seconds <= 3600 &&
+      (var.deployment.maximum_execution_timeout_seconds == null ? true : (var.deployment.maximum_execution_timeout_seconds >= 600 && var.deployment.maximum_execution_timeout_seconds <= 14400)),
+    false)
+    error_message = "deployment waits must be 0-3600 seconds and maximum_execution_timeout_seconds 600-14400."
+  }
+
+  validation {
+    condition     = var.deployment == null || try(length(var.deployment.rollback_alarm_names) <= 9 && (var.deployment.rollback_on_5xx_errors_per_minute == null ? true : var.deployment.rollback_on_5xx_errors_per_minute >= 0), false)
+    error_message = "deployment allows at most 9 rollback_alarm_names (SageMaker takes 10, one is the module's own) and a threshold >= 0."
+  }
+}
+
+variable "await_endpoint_update" {
+  description = "Whether each apply waits, after a configuration change, until the endpoint is InService on the new configuration before the previous one may be deleted (needs python3 with boto3 where Terraform runs); true except in offline module tests."
+  type        = bool
+  default     = true
 }

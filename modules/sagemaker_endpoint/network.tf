@@ -1,0 +1,59 @@
+# The model containers' own security group: HTTPS to the private registry (image pull) and, when
+# the registry needs credentials, to the Lambda interface endpoint (SageMaker invokes the
+# credentials Lambda from inside the VPC). The matching ingress rules are added to the other
+# side's groups, so nothing else in the VPC gains access.
+
+resource "aws_security_group" "model" {
+  name_prefix = "${var.name}-model-"
+  description = "SageMaker model ${var.name}: HTTPS to the private registry and the Lambda endpoint"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-model" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_registry" {
+  security_group_id            = aws_security_group.model.id
+  description                  = "Image pull from the private registry"
+  ip_protocol                  = "tcp"
+  from_port                    = var.registry_port
+  to_port                      = var.registry_port
+  referenced_security_group_id = var.registry_security_group_id
+  tags                         = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
+  security_group_id            = var.registry_security_group_id
+  description                  = "Image pull by SageMaker model ${var.name}"
+  ip_protocol                  = "tcp"
+  from_port                    = var.registry_port
+  to_port                      = var.registry_port
+  referenced_security_group_id = aws_security_group.model.id
+  tags                         = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
+  count = local.reach_lambda_endpoint ? 1 : 0
+
+  security_group_id            = aws_security_group.model.id
+  description                  = "Registry credentials from the Lambda interface endpoint"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.lambda_endpoint_security_group_id
+  tags                         = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
+  count = local.reach_lambda_endpoint ? 1 : 0
+
+  security_group_id            = var.lambda_endpoint_security_group_id
+  description                  = "Registry credentials for SageMaker model ${var.name}"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.model.id
+  tags                         = var.tags
+}
