@@ -1,7 +1,118 @@
-"""Adjustments to moto for the local harness only (applied in the emulator's own process)."""
+"""Adjustments to moto for the local harness only (applied in the emulator's own process).
+
+Each patch corrects one place where moto 5.2 answers differently from SageMaker and where that
+difference would make the local environment plan changes that real AWS would not (or fail an
+apply that real AWS would run). The Terraform code stays the same for every environment: no
+`ignore_changes`, no emulator switches, so drift in a real account is never hidden.
+
+`generator.emulator_server` calls `apply()` before the server starts; nothing else imports
+this module, so the patches can never leak into a run against real AWS.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 
 def apply() -> None:
     """Apply every local-harness patch. Each patch documents the moto behaviour it corrects."""
+    for patch in PATCHES:
+        patch()
+
+
+def _omit_empty_data_capture_config() -> None:
+    """moto: DescribeEndpointConfig returns `"DataCaptureConfig": {}` when none was set.
+
+    SageMaker omits the member. The provider reads `{}` as a data capture block with empty
+    values, differing from the configuration, and plans a replacement after every apply.
+    """
+    from moto.core.responses import ActionResult
+    from moto.sagemaker.responses import SageMakerResponse
+
+    def describe_endpoint_config(self: SageMakerResponse) -> ActionResult:
+        name = self._get_param("EndpointConfigName")
+        # A copy: moto's CreateEndpoint reads the key from the stored description.
+        response = dict(self.sagemaker_backend.describe_endpoint_config(name))
+        if not response.get("DataCaptureConfig"):
+            response.pop("DataCaptureConfig", None)
+        return ActionResult(response)
+
+    SageMakerResponse.describe_endpoint_config = describe_endpoint_config  # type: ignore[method-assign]
+
+
+def _keep_enable_network_isolation() -> None:
+    """moto: CreateModel drops `EnableNetworkIsolation`; DescribeModel always answers false.
+
+    A model created with network isolation would then plan a replacement on every run.
+    """
+    from moto.sagemaker.responses import SageMakerResponse
+
+    original: Callable[[SageMakerResponse], Any] = SageMakerResponse.create_model
+
+    def create_model(self: SageMakerResponse) -> Any:
+        result = original(self)
+        model = self.sagemaker_backend._models[self._get_param("ModelName")]
+        model.enable_network_isolation = bool(self._get_param("EnableNetworkIsolation", False))
+        return result
+
+    SageMakerResponse.create_model = create_model  # type: ignore[method-assign]
+
+
+def _keep_deployment_config() -> None:
+    """moto: CreateEndpoint drops `DeploymentConfig`; DescribeEndpoint has no `LastDeploymentConfig`.
+
+    An endpoint with blue/green guardrails would then plan an update on every run.
+    """
+    from moto.sagemaker.responses import SageMakerResponse
+
+    original: Callable[[SageMakerResponse], Any] = SageMakerResponse.create_endpoint
+
+    def create_endpoint(self: SageMakerResponse) -> Any:
+        result = original(self)
+        endpoint = self.sagemaker_backend.endpoints[self._get_param("EndpointName")]
+        endpoint.last_deployment_config = self._get_param("DeploymentConfig")
+        return result
+
+    SageMakerResponse.create_endpoint = create_endpoint  # type: ignore[method-assign]
+
+
+def _add_update_endpoint() -> None:
+    """moto: `UpdateEndpoint` is not implemented (the request fails).
+
+    Every image rollout updates the endpoint in place, so without it no rollout can be applied
+    locally. This switches the endpoint to the new configuration at once (moto has no fleet to
+    shift) and, like SageMaker, refuses an unknown endpoint or configuration.
+    """
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+    from moto.sagemaker.exceptions import ValidationError
+    from moto.sagemaker.models import FakeEndpoint
+    from moto.sagemaker.responses import SageMakerResponse
+
+    def update_endpoint(self: SageMakerResponse) -> ActionResult:
+        backend = self.sagemaker_backend
+        name = self._get_param("EndpointName")
+        endpoint = backend.endpoints.get(name)
+        if endpoint is None:
+            arn = FakeEndpoint.arn_formatter(name, backend.account_id, backend.region_name)
+            raise ValidationError(message=f"Could not find endpoint '{arn}'.")
+        config_name = self._get_param("EndpointConfigName")
+        config = backend.describe_endpoint_config(config_name)  # raises when it does not exist
+        endpoint.endpoint_config_name = config_name
+        endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
+        endpoint.data_capture_config = config.get("DataCaptureConfig")
+        endpoint.last_deployment_config = self._get_param("DeploymentConfig")
+        endpoint.endpoint_status = "InService"
+        endpoint.last_modified_time = utcnow()
+        return ActionResult({"EndpointArn": endpoint.arn})
+
+    SageMakerResponse.update_endpoint = update_endpoint  # type: ignore[attr-defined]
+
+
+PATCHES: tuple[Callable[[], None], ...] = (
+    _omit_empty_data_capture_config,
+    _keep_enable_network_isolation,
+    _keep_deployment_config,
+    _add_update_endpoint,
+)
