@@ -38,6 +38,8 @@ resource "aws_iam_role" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_158:The group holds no secret values (the handler never logs the login); CloudWatch Logs encrypts it at rest with a service key.
+  #checkov:skip=CKV_AWS_338:Lookup logs have no audit value past log_retention_days (30 by default); CloudTrail records every GetSecretValue.
   name              = "/aws/lambda/${var.name}"
   retention_in_days = var.log_retention_days
   tags              = var.tags
@@ -125,6 +127,10 @@ resource "aws_iam_role_policy" "this" {
 ################################################################################
 
 resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_116:SageMaker invokes the function synchronously; a dead-letter queue only receives failed asynchronous invocations.
+  #checkov:skip=CKV_AWS_272:The zip is built reproducibly from src/ by `python -m generator package-lambda` in the same pipeline; there is no AWS Signer profile to verify against.
+  #checkov:skip=CKV_AWS_173:The only environment variable is the secret's ARN, not a secret; the login itself stays in Secrets Manager.
+  #checkov:skip=CKV_AWS_50:A millisecond credentials lookup; Active tracing would add xray:PutTraceSegments on * to a role that reads one secret only.
   function_name = var.name
   description   = "Returns private-registry credentials to SageMaker"
   role          = aws_iam_role.this.arn

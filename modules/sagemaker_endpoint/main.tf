@@ -35,6 +35,7 @@ locals {
 }
 
 resource "aws_sagemaker_model" "this" {
+  #checkov:skip=CKV_AWS_370:Network isolation is a per-endpoint catalog setting (enable_network_isolation): containers that call services in the VPC need it off, and the image pull goes through the VPC either way.
   name                     = local.model_name
   execution_role_arn       = var.execution_role_arn
   enable_network_isolation = var.enable_network_isolation

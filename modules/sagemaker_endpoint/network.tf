@@ -4,6 +4,7 @@
 # side's groups, so nothing else in the VPC gains access.
 
 resource "aws_security_group" "model" {
+  #checkov:skip=CKV2_AWS_5:Attached through aws_sagemaker_model.vpc_config.security_group_ids, which checkov does not count as an attachment.
   name_prefix = "${var.name}-model-"
   description = "SageMaker model ${var.name}: HTTPS to the private registry and the Lambda endpoint"
   vpc_id      = var.vpc_id

@@ -1,0 +1,1 @@
+"""This project's own checkov policies (see policies/README.md)."""

@@ -1,0 +1,69 @@
+"""The two IAM rules, evaluated over statements from either policy form.
+
+Not a check: the IAM checks of this folder share it (checkov puts the folder on sys.path).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from checkov.common.models.enums import CheckResult
+from PolicyStatement import PolicyStatement, has_wildcard, is_literal_arn, json_statements
+
+INVOKE = "lambda:InvokeFunction"
+READ_SECRET = "secretsmanager:GetSecretValue"
+FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+
+
+def invoke_names_functions(statements: list[PolicyStatement] | None) -> CheckResult:
+    """Every statement that allows lambda:InvokeFunction names functions: no wildcard, no NotResource."""
+    if statements is None:
+        return CheckResult.UNKNOWN
+    return _worst(_resources_named(s, FUNCTION_ARN) for s in statements if s.allows(INVOKE))
+
+
+def reads_one_secret(statements: list[PolicyStatement] | None) -> CheckResult:
+    """The statements that allow GetSecretValue name exactly one secret, without a wildcard."""
+    if statements is None:
+        return CheckResult.UNKNOWN
+    granting = [s for s in statements if s.allows(READ_SECRET)]
+    result = _worst(_resources_named(s, SECRET_ARN) for s in granting)
+    if result is not CheckResult.PASSED:
+        return result
+    secrets = {r for s in granting for r in s.resources or ()}
+    return CheckResult.FAILED if len(secrets) > 1 else CheckResult.PASSED
+
+
+def json_policies_of(conf: dict[str, Any], rule: Callable[[list[PolicyStatement] | None], CheckResult]) -> CheckResult:
+    """Apply a rule to every JSON policy of an IAM resource: `policy`, or `inline_policy` blocks of a role."""
+    policies = [conf["policy"]] if conf.get("policy") not in (None, [None]) else []
+    for block in conf.get("inline_policy") or []:
+        if isinstance(block, dict) and block.get("policy") not in (None, [None]):
+            policies.append(block["policy"])
+    if not policies:
+        return CheckResult.UNKNOWN  # e.g. a role without inline policies: nothing to judge
+    return _worst(rule(json_statements(p)) for p in policies)
+
+
+def _resources_named(statement: PolicyStatement, arn_pattern: re.Pattern[str]) -> CheckResult:
+    if statement.not_resources:
+        return CheckResult.FAILED  # NotResource grants on everything else
+    if statement.resources is None:
+        return CheckResult.UNKNOWN
+    for resource in statement.resources:
+        if resource is None:
+            continue  # known only after apply: an attribute of a resource, never a wildcard
+        if has_wildcard(resource) or (is_literal_arn(resource) and not arn_pattern.match(resource)):
+            return CheckResult.FAILED
+    return CheckResult.PASSED
+
+
+def _worst(results: object) -> CheckResult:
+    found = set(results)  # type: ignore[call-overload]
+    for result in (CheckResult.FAILED, CheckResult.UNKNOWN):
+        if result in found:
+            return result
+    return CheckResult.PASSED
