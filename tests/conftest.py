@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.registry_fixture import registry  # noqa: F401  (session fixture: a real TLS registry)
+from tests.registry_token_server import bearer_registry  # noqa: F401  (the same, token auth)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What a working copy needs to render and plan; build output and virtualenvs are left out.

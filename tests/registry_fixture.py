@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Registry:
     username: str
     password: str = field(repr=False)
     log_file: Path = field(repr=False, default=Path())
+    directory: Path = field(repr=False, default=Path())  # tls/, data/ (the storage), logs
     digests: dict[str, str] = field(default_factory=dict)  # "repo:tag" -> digest skopeo reports
 
     @property
@@ -239,7 +241,7 @@ def add_oci_image(
 # --- the registry process -------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -266,7 +268,7 @@ def _htpasswd(user: str, password: str) -> str:
     return result.stdout.strip() + "\n"
 
 
-def _config(directory: Path, port: int, cert: Path, key: Path, htpasswd: Path) -> str:
+def registry_config(directory: Path, port: int, auth: dict[str, object]) -> str:
     config = {
         "version": 0.1,
         "log": {"level": "info", "formatter": "text", "accesslog": {"disabled": False}},
@@ -274,10 +276,38 @@ def _config(directory: Path, port: int, cert: Path, key: Path, htpasswd: Path) -
             "filesystem": {"rootdirectory": str(directory / "data")},
             "delete": {"enabled": True},
         },
-        "http": {"addr": f"127.0.0.1:{port}", "tls": {"certificate": str(cert), "key": str(key)}},
-        "auth": {"htpasswd": {"realm": "sagemaker-gitops-test", "path": str(htpasswd)}},
+        "http": {
+            "addr": f"127.0.0.1:{port}",
+            "tls": {
+                "certificate": str(directory / "tls" / "server.crt"),
+                "key": str(directory / "tls" / "server.key"),
+            },
+        },
+        "auth": auth,
     }
     return json.dumps(config, indent=2)  # YAML is a superset of JSON
+
+
+@contextmanager
+def serving(config: Path, registry: Registry) -> Iterator[None]:
+    """Run `docker-registry serve config` until the block ends; always stop it."""
+    with open(registry.log_file, "ab") as log:
+        process = subprocess.Popen(
+            ["docker-registry", "serve", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        _wait_until_up(registry.url, registry.ssl_context(), process, registry.log_file)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _wait_until_up(
@@ -362,28 +392,23 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     ml/demo:v2 (single images) and ml/multi:v1 (an OCI index over amd64 and arm64)."""
     _require_tools()
     directory = tmp_path_factory.mktemp("registry")
-    ca_file, cert, key = make_certificates(directory / "tls")
+    ca_file, _, _ = make_certificates(directory / "tls")
     cert_dir = directory / "certs.d"
     cert_dir.mkdir()
     shutil.copy(ca_file, cert_dir / "ca.crt")
     password = secrets.token_urlsafe(24)
     htpasswd = directory / "htpasswd"
     htpasswd.write_text(_htpasswd(REGISTRY_USER, password))
-    port = _free_port()
+    port = free_port()
     config = directory / "config.yml"
-    config.write_text(_config(directory, port, cert, key, htpasswd))
+    auth = {"htpasswd": {"realm": "sagemaker-gitops-test", "path": str(htpasswd)}}
+    config.write_text(registry_config(directory, port, auth))
     log_file = directory / "registry.log"
-    registry = Registry(f"127.0.0.1:{port}", ca_file, cert_dir, REGISTRY_USER, password, log_file)
+    registry = Registry(
+        f"127.0.0.1:{port}", ca_file, cert_dir, REGISTRY_USER, password, log_file, directory
+    )
 
-    with open(log_file, "wb") as log:
-        process = subprocess.Popen(
-            ["docker-registry", "serve", str(config)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        _wait_until_up(registry.url, registry.ssl_context(), process, log_file)
+    with serving(config, registry):
         layout, policy = directory / "layout", directory / "policy.json"
         policy.write_text(json.dumps({"default": [{"type": "insecureAcceptAnything"}]}))
         add_oci_image(layout, "v1", {"model.txt": b"demo model, version 1\n"})
@@ -400,10 +425,3 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
                 registry, layout, policy, source_tag, target, all_images=all_images
             )
         yield registry
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

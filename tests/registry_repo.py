@@ -53,7 +53,9 @@ def reset_inputs(root: Path) -> None:
         (root / name).mkdir()
 
 
-def write_environment(root: Path, host: str, secret_arn: str, name: str = ENVIRONMENT) -> None:
+def write_environment(
+    root: Path, host: str, secret_arn: str, name: str = ENVIRONMENT, auth: str = "basic"
+) -> None:
     path = root / "environments" / name / "environment.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -70,7 +72,7 @@ def write_environment(root: Path, host: str, secret_arn: str, name: str = ENVIRO
             registries:
               platform:
                 host: "{host}"
-                auth: basic
+                auth: {auth}
                 credentials_secret_arn: {secret_arn}
                 security_group_id: sg-0a1b2c3d4e5f60002
             backend:

@@ -78,6 +78,20 @@ def test_check_passes_with_the_right_ca_and_login(
     )
 
 
+def test_check_passes_through_bearer_token_auth(
+    repo: Path, bearer_registry: Registry, moto_server: str, secret_arn: str
+) -> None:
+    write_environment(repo, bearer_registry.host, secret_arn, auth="bearer")
+    write_catalog_entry(
+        repo, "demo", f"{bearer_registry.host}/ml/demo@{bearer_registry.digests['ml/demo:v2']}"
+    )
+
+    result = check(repo, moto_server, "--ca-bundle", str(bearer_registry.ca_file))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert rows(result)[3] == ("login", "PASS", "GET /v2/ answered 200 (bearer auth)")
+
+
 def test_check_says_loudly_that_a_private_ca_is_trusted(
     repo: Path, registry: Registry, moto_server: str
 ) -> None:
