@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator.errors import InvalidInput, Problem
 from generator.models import (
     ENVIRONMENT_NAME_PATTERN,
     CatalogEntry,
+    DeploymentSettings,
     EndpointOverride,
     EndpointSettings,
     EnvironmentFile,
@@ -68,13 +69,16 @@ class ResolvedEndpoint:
         s = self.settings
         declared = s.variants or {DEFAULT_VARIANT: None}
         return {
-            name: {
-                "instance_type": (v.instance_type if v and v.instance_type else s.instance_type),
-                "initial_instance_count": (
-                    v.initial_instance_count if v and v.initial_instance_count else s.initial_instance_count
-                ),
-                "initial_variant_weight": v.initial_variant_weight if v else 1.0,
-            }
+            name: _without_unset(
+                {
+                    "instance_type": (v.instance_type if v and v.instance_type else s.instance_type),
+                    "initial_instance_count": (
+                        v.initial_instance_count if v and v.initial_instance_count else s.initial_instance_count
+                    ),
+                    "initial_variant_weight": v.initial_variant_weight if v else 1.0,
+                    "autoscaling": _dump(v.autoscaling if v and v.autoscaling else s.autoscaling),
+                }
+            )
             for name, v in declared.items()
         }
 
@@ -88,7 +92,28 @@ class ResolvedEndpoint:
             "model_data_url": s.model_data_url,
             "enable_network_isolation": s.enable_network_isolation,
             "tags": dict(s.tags),
+            **_without_unset({"data_capture": _dump(s.data_capture), "deployment": _deployment(s.deployment)}),
         }
+
+
+# Optional guardrails are left out of the tfvars when unset (the variable's optional() fills in
+# null), so that entries without them render exactly as before they existed.
+_OPTIONAL_KEYS = ("autoscaling", "data_capture", "deployment")
+
+
+def _without_unset(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not (k in _OPTIONAL_KEYS and v is None)}
+
+
+def _dump(settings: BaseModel | None) -> dict[str, Any] | None:
+    return None if settings is None else settings.model_dump()
+
+
+def _deployment(settings: DeploymentSettings | None) -> dict[str, Any] | None:
+    if settings is None:
+        return None
+    # The catalog spells traffic routing in lower case; SageMaker's API values are upper case.
+    return settings.model_dump() | {"traffic_routing": settings.traffic_routing.upper()}
 
 
 @dataclass

@@ -68,12 +68,109 @@ def _check_digest_image(value: str) -> str:
     )
 
 
+Seconds = Annotated[int, Field(ge=0, le=3600, strict=True)]
+S3_URI_PATTERN = r"^s3://[a-z0-9.-]{3,63}(/.*)?$"
+
+
+class AutoscalingSettings(_Strict):
+    """Target tracking on invocations per instance for one variant (Application Auto Scaling)."""
+
+    min_capacity: InstanceCount
+    max_capacity: InstanceCount
+    target_invocations_per_instance: Annotated[float, Field(gt=0, le=1_000_000)]
+    scale_in_cooldown_seconds: Seconds = 300
+    scale_out_cooldown_seconds: Seconds = 60
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AutoscalingSettings:
+        if self.min_capacity > self.max_capacity:
+            raise ValueError(
+                f"set min_capacity <= max_capacity — min_capacity {self.min_capacity} "
+                f"exceeds max_capacity {self.max_capacity}"
+            )
+        return self
+
+
+class AutoscalingOverride(_Strict):
+    min_capacity: InstanceCount | None = None
+    max_capacity: InstanceCount | None = None
+    target_invocations_per_instance: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
+    scale_in_cooldown_seconds: Seconds | None = None
+    scale_out_cooldown_seconds: Seconds | None = None
+
+
+ContentType = Annotated[str, Field(pattern=r"^[a-zA-Z0-9*.+-]+/[a-zA-Z0-9*.+-]+$", max_length=256)]
+
+
+class DataCaptureSettings(_Strict):
+    """Capture of requests and/or responses to S3."""
+
+    destination_s3_uri: Annotated[str, Field(pattern=S3_URI_PATTERN)]
+    sampling_percentage: Annotated[int, Field(ge=1, le=100, strict=True)] = 100
+    capture_modes: list[Literal["Input", "Output"]] = Field(default=["Input", "Output"], min_length=1, max_length=2)
+    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
+    json_content_types: list[ContentType] = Field(default_factory=list, max_length=10)
+    csv_content_types: list[ContentType] = Field(default_factory=list, max_length=10)
+
+    @field_validator("capture_modes")
+    @classmethod
+    def _unique_modes(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("list each capture mode once — the list has duplicates")
+        return value
+
+
+class DataCaptureOverride(_Strict):
+    destination_s3_uri: Annotated[str, Field(pattern=S3_URI_PATTERN)] | None = None
+    sampling_percentage: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
+    capture_modes: list[Literal["Input", "Output"]] | None = None
+    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
+    json_content_types: list[ContentType] | None = None
+    csv_content_types: list[ContentType] | None = None
+
+
+AlarmName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")]
+
+
+class DeploymentSettings(_Strict):
+    """Blue/green guardrails for configuration changes (image, instance type, count ...)."""
+
+    traffic_routing: Literal["all_at_once", "canary", "linear"] = "all_at_once"
+    # Share of capacity shifted first (canary) or per step (linear).
+    step_percent: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None
+    wait_interval_seconds: Seconds = 0
+    termination_wait_seconds: Seconds = 0
+    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=14400, strict=True)] | None = None
+    # SageMaker takes 10 alarms; one place is kept for the module's own 5xx alarm.
+    rollback_alarm_names: list[AlarmName] = Field(default_factory=list, max_length=9)
+    rollback_on_5xx_errors_per_minute: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _step(self) -> DeploymentSettings:
+        if self.traffic_routing == "all_at_once" and self.step_percent is not None:
+            raise ValueError("remove step_percent or use traffic_routing canary or linear — all_at_once shifts everything in one step")
+        if self.traffic_routing != "all_at_once" and self.step_percent is None:
+            raise ValueError(f"set step_percent (1-99) — traffic_routing {self.traffic_routing} shifts that share of capacity per step")
+        return self
+
+
+class DeploymentOverride(_Strict):
+    traffic_routing: Literal["all_at_once", "canary", "linear"] | None = None
+    step_percent: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None
+    wait_interval_seconds: Seconds | None = None
+    termination_wait_seconds: Seconds | None = None
+    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=14400, strict=True)] | None = None
+    rollback_alarm_names: list[AlarmName] | None = None
+    rollback_on_5xx_errors_per_minute: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+
 class VariantSettings(_Strict):
-    """One production variant; unset fields inherit the endpoint's instance type and count."""
+    """One production variant; unset fields inherit the endpoint's instance type, count and autoscaling."""
 
     instance_type: InstanceType | None = None
     initial_instance_count: InstanceCount | None = None
     initial_variant_weight: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    autoscaling: AutoscalingSettings | None = None
 
 
 class EndpointSettings(_Strict):
@@ -89,6 +186,10 @@ class EndpointSettings(_Strict):
     model_data_url: Annotated[str, Field(pattern=r"^s3://[a-z0-9.-]{3,63}/.+")] | None = None
     enable_network_isolation: bool = False
     tags: Tags = Field(default_factory=dict)
+    # Applies to every variant that does not set its own.
+    autoscaling: AutoscalingSettings | None = None
+    data_capture: DataCaptureSettings | None = None
+    deployment: DeploymentSettings | None = None
 
     @field_validator("image")
     @classmethod
@@ -100,6 +201,7 @@ class VariantOverride(_Strict):
     instance_type: InstanceType | None = None
     initial_instance_count: InstanceCount | None = None
     initial_variant_weight: Annotated[float, Field(gt=0, le=1000)] | None = None
+    autoscaling: AutoscalingOverride | None = None
 
 
 class EndpointOverride(_Strict):
@@ -113,6 +215,9 @@ class EndpointOverride(_Strict):
     model_data_url: str | None = None
     enable_network_isolation: bool | None = None
     tags: Tags | None = None
+    autoscaling: AutoscalingOverride | None = None
+    data_capture: DataCaptureOverride | None = None
+    deployment: DeploymentOverride | None = None
 
     @field_validator("image")
     @classmethod

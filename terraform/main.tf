@@ -59,5 +59,7 @@ module "endpoint" {
   model_data_url                    = each.value.model_data_url
   enable_network_isolation          = each.value.enable_network_isolation
   kms_key_arn                       = var.kms_key_arn
+  data_capture                      = each.value.data_capture
+  deployment                        = each.value.deployment
   tags                              = merge(each.value.tags, { "sagemaker-gitops:endpoint" = each.key })
 }

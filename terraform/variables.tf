@@ -77,11 +77,35 @@ variable "endpoints" {
       instance_type          = string
       initial_instance_count = number
       initial_variant_weight = number
+      autoscaling = optional(object({
+        min_capacity                    = number
+        max_capacity                    = number
+        target_invocations_per_instance = number
+        scale_in_cooldown_seconds       = number
+        scale_out_cooldown_seconds      = number
+      }))
     }))
     container_environment    = map(string)
     model_data_url           = optional(string)
     enable_network_isolation = bool
     tags                     = map(string)
+    data_capture = optional(object({
+      destination_s3_uri  = string
+      sampling_percentage = number
+      capture_modes       = list(string)
+      kms_key_arn         = optional(string)
+      json_content_types  = list(string)
+      csv_content_types   = list(string)
+    }))
+    deployment = optional(object({
+      traffic_routing                   = string
+      step_percent                      = optional(number)
+      wait_interval_seconds             = number
+      termination_wait_seconds          = number
+      maximum_execution_timeout_seconds = optional(number)
+      rollback_alarm_names              = list(string)
+      rollback_on_5xx_errors_per_minute = optional(number)
+    }))
   }))
 
   validation {
