@@ -90,6 +90,7 @@ lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file
 	$(PY) -m generator render --all --check
 	$(PY) -m generator atlantis --check
 	$(PY) -m generator schema --check
+	$(PY) -m generator module-docs --check
 
 .PHONY: test
 test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)

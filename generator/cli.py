@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator import atlantis, commands, scaffold, schema, summary, workflow_cli
+from generator import atlantis, commands, module_docs, scaffold, schema, summary, workflow_cli
 from generator.errors import GeneratorError, InvalidInput
 from generator.registry import cli as registry_cli
 
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=lambda a: commands.render(a.root.resolve(), a.env, a.all, a.check))
 
     # Each feature module adds its own subcommands; this module stays a table of contents.
-    for register in (workflow_cli.register, schema.register, scaffold.register, registry_cli.register, summary.register, atlantis.register):
+    for register in (workflow_cli.register, schema.register, scaffold.register, registry_cli.register, summary.register, atlantis.register, module_docs.register):
         register(sub)
     return parser
 
