@@ -55,6 +55,14 @@ DESCRIPTIONS: dict[str, str] = {
     "tags": "AWS tags added to every resource of this endpoint or environment.",
     "environments": "Environments this endpoint is deployed to; each value overrides fields for that "
     "environment (mappings merge key by key, everything else is replaced).",
+    "autoscaling": "Target tracking on invocations per instance (min_capacity, max_capacity, "
+    "target_invocations_per_instance); per variant or for the whole endpoint.",
+    "data_capture": "Capture requests and/or responses to S3 (destination_s3_uri, sampling_percentage).",
+    "deployment": "Blue/green guardrails for configuration changes: traffic_routing all_at_once, "
+    "canary or linear, waits, and the alarms that roll a deployment back.",
+    "traffic_routing": "all_at_once, canary (step_percent first, then the rest) or linear (step_percent per step).",
+    "step_percent": "Share of capacity shifted first (canary) or per step (linear); only for canary and linear.",
+    "rollback_alarm_names": "CloudWatch alarms that roll the deployment back when they fire (at most 9).",
     "emulator": "True only for the embedded local environment backed by the AWS emulator.",
     "aws": "Account and region of this environment.",
     "network": "VPC and subnets the endpoints run in.",
@@ -70,7 +78,20 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def catalog_schema() -> dict[str, Any]:
-    return _schema(CatalogEntry, "sagemaker-gitops catalog entry (catalog/<name>.yaml)")
+    schema = _schema(CatalogEntry, "sagemaker-gitops catalog entry (catalog/<name>.yaml)")
+    definitions = schema.get("definitions", {})
+    if "DeploymentSettings" in definitions:
+        # Mirrors DeploymentSettings._step: canary and linear need a step, all at once has none.
+        definitions["DeploymentSettings"]["if"] = {
+            "properties": {"traffic_routing": {"enum": ["canary", "linear"]}},
+            "required": ["traffic_routing"],
+        }
+        definitions["DeploymentSettings"]["then"] = {"required": ["step_percent"]}
+        definitions["DeploymentSettings"]["else"] = {"not": {"required": ["step_percent"]}}
+    if "DataCaptureSettings" in definitions:
+        # Mirrors DataCaptureSettings._unique_modes.
+        definitions["DataCaptureSettings"]["properties"]["capture_modes"]["uniqueItems"] = True
+    return schema
 
 
 def environment_schema() -> dict[str, Any]:

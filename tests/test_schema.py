@@ -96,6 +96,11 @@ BAD_CATALOGS = {
     "container variable starting with a digit": ("container_environment", {"1X": "y"}),
     "model data outside S3": ("model_data_url", "https://example.com/model.tar.gz"),
     "description too long": ("description", "x" * 501),
+    "canary without step": ("deployment", {"traffic_routing": "canary"}),
+    "all at once with a step": ("deployment", {"traffic_routing": "all_at_once", "step_percent": 10}),
+    "unknown traffic routing": ("deployment", {"traffic_routing": "blue_green"}),
+    "autoscaling minimum zero": ("autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_invocations_per_instance": 100}),
+    "capture mode listed twice": ("data_capture", {"destination_s3_uri": "s3://bucket/capture", "capture_modes": ["Input", "Input"]}),
 }
 
 BAD_ENVIRONMENTS = {
@@ -133,6 +138,12 @@ def test_environment_schema_rejects_what_the_models_reject(path: str, value: Any
 
 def test_catalog_schema_accepts_a_minimal_entry() -> None:
     assert schema_errors(catalog_schema(), CATALOG) == []
+
+
+def test_catalog_schema_accepts_a_linear_deployment_with_its_step() -> None:
+    document = changed(CATALOG, "deployment", {"traffic_routing": "linear", "step_percent": 25})
+    CatalogEntry.model_validate(document)
+    assert schema_errors(catalog_schema(), document) == []
 
 
 def test_environment_schema_accepts_a_registry_without_auth() -> None:
