@@ -141,21 +141,33 @@ def test_check_fails_on_a_wrong_login(repo: Path, registry: Registry, moto_serve
     ]
 
 
-def test_check_fails_on_a_digest_the_registry_does_not_have(
+def test_check_reports_every_digest_the_registry_does_not_have(
     repo: Path, registry: Registry, moto_server: str
 ) -> None:
     missing = "sha256:" + hashlib.sha256(b"never pushed").hexdigest()
     write_catalog_entry(repo, "demo", f"{registry.host}/ml/demo@{missing}")
+    write_catalog_entry(repo, "later", f"{registry.host}/ml/demo@{registry.digests['ml/demo:v2']}")
+    write_catalog_entry(repo, "multi", f"{registry.host}/ml/multi@{missing}")
 
     result = check(repo, moto_server, "--ca-bundle", str(registry.ca_file))
 
     assert result.returncode == 1
-    assert rows(result)[4] == (
-        "image demo",
-        "FAIL",
-        "fix: push the image, or pin a digest the registry has (python -m generator registry pin) "
-        f"— ml/demo@{missing} of endpoint demo is not in the registry",
-    )
+    assert rows(result)[4:] == [
+        (
+            "image demo",
+            "FAIL",
+            "fix: push the image, or pin a digest the registry has (python -m generator registry pin) "
+            f"— ml/demo@{missing} of endpoint demo is not in the registry",
+        ),
+        ("image later", "PASS", f"ml/demo@{registry.digests['ml/demo:v2']} present"),
+        (
+            "image multi",
+            "FAIL",
+            "fix: push the image, or pin a digest the registry has (python -m generator registry pin) "
+            f"— ml/multi@{missing} of endpoint multi is not in the registry",
+        ),
+    ]
+    assert result.stdout.endswith("FAILED: 2 of 7 checks failed, 0 skipped\n")
 
 
 def test_check_fails_on_a_secret_the_lambda_would_refuse(

@@ -243,3 +243,18 @@ def test_pin_says_so_when_every_image_is_pinned(
         0,
         "ok: every catalog image is pinned by digest\n",
     )
+
+
+def test_pin_fails_on_an_image_from_no_environments_registry(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
+    write_catalog_entry(repo, "demo", "elsewhere.example.com/ml/demo:v1")
+
+    result = pin(repo, registry, moto_server)
+
+    assert result.returncode == 1
+    assert errors(result) == (
+        "error: fix the problems below; no catalog file was changed\n"
+        "  catalog/demo.yaml: image: fix: add elsewhere.example.com to the registries of an environment "
+        "that deploys it — no environment has a registry at elsewhere.example.com\n"
+    )

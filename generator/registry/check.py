@@ -51,6 +51,10 @@ def fail(detail: str) -> NoReturn:
     raise _Failed(detail)
 
 
+# The checks every registry gets, in order; each needs the one before it to have passed.
+BASE_STEPS = ("TLS certificate", "V2 API", "credentials", "login")
+
+
 @dataclass
 class RegistryCheck:
     root: Path
@@ -62,29 +66,32 @@ class RegistryCheck:
     images: list[tuple[str, str]]  # (endpoint, image) deployed from this registry
 
     def run(self) -> list[Result]:
-        steps = ["TLS certificate", "V2 API", "credentials", "login"]
-        steps += [f"image {endpoint}" for endpoint, _ in self.images]
-        passed: list[str] = []
+        """The base checks in order (the rest skipped after a failure), then every image."""
+        image_steps = [f"image {endpoint}" for endpoint, _ in self.images]
+        results: list[Result] = []
+        clients: list[RegistryClient] = []
         try:
-            for detail in self._checks():
-                passed.append(detail)
+            for step, detail in zip(BASE_STEPS, self._base_checks(clients), strict=False):
+                results.append(Result(self.name, step, "PASS", detail))
         except _Failed as failure:
-            failed = steps[len(passed)]
-            return [
-                *(
-                    Result(self.name, step, "PASS", d)
-                    for step, d in zip(steps, passed, strict=False)
-                ),
-                Result(self.name, failed, "FAIL", str(failure)),
-                *(
-                    Result(self.name, step, "SKIP", f"skipped: {failed} failed")
-                    for step in steps[len(passed) + 1 :]
-                ),
+            failed = BASE_STEPS[len(results)]
+            results.append(Result(self.name, failed, "FAIL", str(failure)))
+            skipped = [*BASE_STEPS[len(results) :], *image_steps]
+            return results + [
+                Result(self.name, s, "SKIP", f"skipped: {failed} failed") for s in skipped
             ]
-        return [Result(self.name, step, "PASS", d) for step, d in zip(steps, passed, strict=True)]
+        for step, (endpoint, image) in zip(image_steps, self.images, strict=True):
+            try:
+                results.append(
+                    Result(self.name, step, "PASS", self._image(clients[0], endpoint, image))
+                )
+            except _Failed as failure:
+                results.append(Result(self.name, step, "FAIL", str(failure)))
+        return results
 
-    def _checks(self) -> Iterator[str]:
-        """Yield the detail of each passed check, in the order of `run`'s steps; `fail` stops."""
+    def _base_checks(self, clients: list[RegistryClient]) -> Iterator[str]:
+        """Yield the detail of each passed base check; `fail` stops. Leaves the logged-in
+        client in `clients` for the image checks."""
         host = self.env.registries[self.name].host
         try:
             first = RegistryClient(host, None, self.context).send("GET", f"https://{host}/v2/")
@@ -121,23 +128,23 @@ class RegistryCheck:
             f"user {login.username} from {login.source}" if login else "auth none: no login needed"
         )
 
-        client = RegistryClient(host, login, self.context)
-        yield self._login(client, login)
+        clients.append(RegistryClient(host, login, self.context))
+        yield self._login(clients[0], login)
 
-        for endpoint, image in self.images:
-            match = DIGEST_IMAGE_RE.match(image)
-            assert match is not None  # the catalog validator accepts digest references only
-            repository, digest = match.group("repository"), match.group("digest")
-            try:
-                found_digest = client.manifest_digest(repository, digest)
-            except RegistryError as exc:
-                fail(str(exc))
-            if found_digest is None:
-                fail(
-                    "fix: push the image, or pin a digest the registry has (python -m generator "
-                    f"registry pin) — {repository}@{digest} of endpoint {endpoint} is not in the registry"
-                )
-            yield f"{repository}@{digest} present"
+    def _image(self, client: RegistryClient, endpoint: str, image: str) -> str:
+        match = DIGEST_IMAGE_RE.match(image)
+        assert match is not None  # the catalog validator accepts digest references only
+        repository, digest = match.group("repository"), match.group("digest")
+        try:
+            found = client.manifest_digest(repository, digest)
+        except RegistryError as exc:
+            fail(str(exc))
+        if found is None:
+            fail(
+                "fix: push the image, or pin a digest the registry has (python -m generator "
+                f"registry pin) — {repository}@{digest} of endpoint {endpoint} is not in the registry"
+            )
+        return f"{repository}@{digest} present"
 
     def _login(self, client: RegistryClient, login: Login | None) -> str:
         try:

@@ -3,10 +3,11 @@
 The catalog's validator refuses tags, so this reads catalog files on its own, as ruamel.yaml
 round-trip documents, which know where each value sits in the file. Only the characters of
 each tag reference are replaced, in place, so comments, key order, quoting, indentation and
-comment alignment survive byte for byte (dumping the document again would re-indent lists and
-shift comments); the result is parsed again to prove that exactly the image values changed. Environment files are validated as usual, because they say where each registry is
-and how to log in to it. Every digest is resolved before any file is written: one failure
-leaves the catalog untouched.
+comment alignment survive byte for byte (dumping the document again would re-indent lists
+and shift comments); the result is parsed again to prove that exactly the image values
+changed. Environment files are validated as usual: they say where each registry is and how
+to log in to it. Every digest is resolved before any file is written, so one failure leaves
+the catalog untouched.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ class Change:
     pinned: str
 
 
-def _pinned_reference(image: str) -> tuple[str, str, str] | None:
+def _tag_reference(image: str) -> tuple[str, str, str] | None:
     """(host, repository, tag) for a tag reference; None for digests and non-references."""
     if DIGEST_IMAGE_RE.match(image):
         return None
@@ -147,6 +148,42 @@ def _environment_for(
     return None
 
 
+class Resolver:
+    """Tag -> digest, one client (and login) per registry, each tag asked for once."""
+
+    def __init__(
+        self, root: Path, environments: dict[str, EnvironmentFile], context: ssl.SSLContext
+    ):
+        self.root = root
+        self.environments = environments
+        self.context = context
+        self._clients: dict[tuple[str, str], RegistryClient] = {}
+        self._digests: dict[tuple[str, str, str], str] = {}
+
+    def digest(self, field: ImageField, reference: tuple[str, str, str]) -> str:
+        if reference in self._digests:
+            return self._digests[reference]
+        host, repository, tag = reference
+        target = _environment_for(host, field, self.environments)
+        if target is None:
+            raise RegistryError(
+                f"fix: add {host} to the registries of an environment that deploys it "
+                f"— no environment has a registry at {host}"
+            )
+        client = self._clients.get(target)
+        if client is None:
+            env_name, registry_name = target
+            login = login_for(self.root, env_name, self.environments[env_name], registry_name)
+            client = self._clients[target] = RegistryClient(host, login, self.context)
+        digest = client.manifest_digest(repository, tag)
+        if digest is None:
+            raise RegistryError(
+                f"fix: push {field.value} or correct the tag — the registry has no manifest for tag {tag!r}"
+            )
+        self._digests[reference] = digest
+        return digest
+
+
 def plan_changes(
     root: Path, env: str | None, context: ssl.SSLContext
 ) -> tuple[list[CatalogDocument], list[Change]]:
@@ -155,48 +192,28 @@ def plan_changes(
     if env is not None and env not in environments:
         known = ", ".join(sorted(environments))
         raise UsageError(
-            f"fix: use one of the environments ({known}) — {ENVIRONMENTS_DIR}/{env}/{ENVIRONMENT_FILE} does not exist"
+            f"fix: use one of the environments ({known}) "
+            f"— {ENVIRONMENTS_DIR}/{env}/{ENVIRONMENT_FILE} does not exist"
         )
     documents = _load_catalog(root)
-    clients: dict[tuple[str, str], RegistryClient] = {}
-    resolved: dict[tuple[str, str, str], str] = {}
+    resolver = Resolver(root, environments, context)
     changes: list[Change] = []
     failures: list[str] = []
     for document in documents:
         for field in image_fields(document):
-            reference = _pinned_reference(field.value)
+            reference = _tag_reference(field.value)
             if reference is None or (env is not None and env not in field.environments):
                 continue
-            where = f"{field.file.relative_to(root).as_posix()}: {field.dotted}"
-            host, repository, tag = reference
-            target = _environment_for(host, field, environments)
-            if target is None:
-                failures.append(
-                    f"{where}: fix: add {host} to the registries of an environment that deploys it — no environment has a registry at {host}"
-                )
-                continue
+            host, repository, _ = reference
             try:
-                if reference not in resolved:
-                    client = clients.get(target)
-                    if client is None:
-                        env_name, registry_name = target
-                        login = login_for(root, env_name, environments[env_name], registry_name)
-                        client = clients[target] = RegistryClient(host, login, context)
-                    digest = client.manifest_digest(repository, tag)
-                    if digest is None:
-                        raise RegistryError(
-                            f"fix: push {field.value} or correct the tag — the registry has no manifest for tag {tag!r}"
-                        )
-                    resolved[reference] = digest
+                changes.append(
+                    Change(field, f"{host}/{repository}@{resolver.digest(field, reference)}")
+                )
             except RegistryError as exc:
-                failures.append(f"{where}: {exc}")
-                continue
-            changes.append(Change(field, f"{host}/{repository}@{resolved[reference]}"))
+                failures.append(f"{field.file.relative_to(root).as_posix()}: {field.dotted}: {exc}")
     if failures:
-        raise PinFailed(
-            "fix the problems below; no catalog file was changed\n"
-            + "\n".join(f"  {f}" for f in failures)
-        )
+        listing = "\n".join(f"  {f}" for f in failures)
+        raise PinFailed(f"fix the problems below; no catalog file was changed\n{listing}")
     return documents, changes
 
 
@@ -244,6 +261,10 @@ def render(document: CatalogDocument, changes: list[Change]) -> str:
     return text
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def pin(root: Path, env: str | None, dry_run: bool, ca_bundle: Path | None = None) -> int:
     if ca_bundle is not None:
         print(private_ca_warning(ca_bundle), file=sys.stderr)
@@ -257,14 +278,11 @@ def pin(root: Path, env: str | None, dry_run: bool, ca_bundle: Path | None = Non
     for change in changes:
         rel = change.field.file.relative_to(root).as_posix()
         print(f"{rel}: {change.field.dotted}: {change.field.value} -> {change.pinned}")
+    summary = f"{_count(len(changes), 'image')} in {_count(len(texts), 'catalog file')}{scope}"
     if dry_run:
-        print(
-            f"would pin {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope} (dry run: nothing written)"
-        )
+        print(f"would pin {summary} (dry run: nothing written)")
         return 0
     for path, text in texts.items():
         write_atomically(path, text)
-    print(
-        f"pinned {len(changes)} image{'s' * (len(changes) != 1)} in {len(texts)} catalog file{'s' * (len(texts) != 1)}{scope}"
-    )
+    print(f"pinned {summary}")
     return 0
