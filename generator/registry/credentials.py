@@ -92,10 +92,11 @@ def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) ->
         return override
     arn = settings.credentials_secret_arn
     assert arn is not None  # the model requires a secret whenever auth is not none
-    handler = _handler_module((root / lambda_package.SOURCE_DIR / "handler.py").resolve())
     region = arn.split(":")[3]
+    client = _secrets_client(root, env_name, env, region)
+    handler = _handler_module((root / lambda_package.SOURCE_DIR / "handler.py").resolve())
     try:
-        credentials = handler.read_credentials(_secrets_client(root, env_name, env, region), arn)
+        credentials = handler.read_credentials(client, arn)
     except handler.CredentialsError as exc:
         raise RegistryError(str(exc)) from None
     except botocore.exceptions.NoCredentialsError:
