@@ -180,23 +180,25 @@ def new_endpoint(
 
 
 def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver | None:
-    """A tag-to-digest lookup through the registry client, or None where it is not installed."""
+    """`registry pin`'s tag-to-digest lookup, or None where the registry tooling is not installed."""
     try:
-        from generator.registry.client import RegistryClient, RegistryError
-        from generator.registry.credentials import login_for
+        from generator.registry.client import RegistryError
+        from generator.registry.pin import ImageField, Resolver
         from generator.registry.tls import context_for, private_ca_warning
     except ImportError:
         return None
 
     def resolve_tag(image: str, env: Environment) -> str:
         tagged = TAG_IMAGE_RE.match(image)
-        assert tagged is not None and (registry := _registry_of(image, env)) is not None
+        assert tagged is not None, "check_image runs first"
         host, repository, tag = tagged.group("host"), tagged.group("repository"), tagged.group("tag") or "latest"
         if ca_bundle is not None:
             print(private_ca_warning(ca_bundle), file=sys.stderr)
+        # The same lookup `registry pin` makes for a catalog image deployed to `env`.
+        resolver = Resolver(root, {env.name: env.settings}, context_for(ca_bundle))
+        field = ImageField(root / CATALOG_DIR / "(new)", ("image",), image, (env.name,))
         try:
-            login = login_for(root, env.name, env.settings, registry)
-            digest = RegistryClient(host, login, context_for(ca_bundle)).manifest_digest(repository, tag)
+            digest = resolver.digest(field, (host, repository, tag))
         except RegistryError as exc:
             # Keep the one-line shape: the registry's own fix first, the digest alternative next to it.
             message = str(exc)
@@ -205,9 +207,7 @@ def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver 
                 fix, detail = "check that the registry is reachable from here", message
             alternative = f"or give IMAGE as {host}/{repository}@sha256:<64 lowercase hex>"
             raise UsageError(f"fix: {fix}, {alternative} — {detail}") from None
-        if digest is None:
-            raise UsageError(f"fix: push {image} or correct the tag — the registry {host} has no manifest for tag {tag!r}")
-        print(f"resolved {image} to {digest} through registry {registry} of {env.name}", file=sys.stderr)
+        print(f"resolved {image} to {digest} through the {env.name} registry", file=sys.stderr)
         return f"{host}/{repository}@{digest}"
 
     return resolve_tag

@@ -50,8 +50,8 @@ def test_new_endpoint_refuses_a_tag_the_registry_does_not_have(repo: Path, regis
 
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
-        f"error: fix: push {registry.host}/ml/demo:no-such-tag or correct the tag — the registry "
-        f"{registry.host} has no manifest for tag 'no-such-tag'"
+        f"error: fix: push {registry.host}/ml/demo:no-such-tag or correct the tag, or give IMAGE as "
+        f"{registry.host}/ml/demo@sha256:<64 lowercase hex> — the registry has no manifest for tag 'no-such-tag'"
     )
     assert not (repo / "catalog" / "demo.yaml").exists()
 
