@@ -83,7 +83,7 @@ validate-terraform: ## terraform validate the root module and every module (offl
 	done
 
 .PHONY: lint
-lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks
+lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks, checkov
 	terraform fmt -check -recursive
 	@$(MAKE) --no-print-directory validate-terraform
 	$(VENV)/bin/ruff check generator tests
@@ -91,6 +91,37 @@ lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file
 	$(PY) -m generator atlantis --check
 	$(PY) -m generator schema --check
 	$(PY) -m generator module-docs --check
+	@$(MAKE) --no-print-directory policy
+
+# checkov lives in a virtualenv of its own: it pins an older boto3/botocore than .venv.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# --skip-download: no network call for Prisma Cloud policies (it only adds a long traceback here).
+CHECKOV_FLAGS := --skip-download --external-checks-dir policies/checks --compact --quiet
+POLICY_PLAN := build/local/plan.json
+# What the local plan is made of: the plan is made again only when one of these is newer.
+POLICY_PLAN_SOURCES := $(shell find catalog environments/local modules terraform generator -type f \
+  -not -path '*/__pycache__/*' -not -path '*/.terraform/*' -not -path '*/tests/*' 2>/dev/null)
+
+$(CHECKOV_STAMP): policies/requirements.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
+	@touch $@
+
+$(POLICY_PLAN): $(STAMP) $(POLICY_PLAN_SOURCES)
+	$(PY) -m generator plan --env local
+
+.PHONY: policy-static
+policy-static: $(CHECKOV_STAMP) ## checkov (AWS built-ins + policies/checks) on modules/ and terraform/ as written
+	$(CHECKOV) -d modules -d terraform --framework terraform $(CHECKOV_FLAGS)
+
+.PHONY: policy-plan
+policy-plan: $(CHECKOV_STAMP) $(POLICY_PLAN) ## checkov on the local environment's plan (planned first when stale)
+	$(CHECKOV) -f $(POLICY_PLAN) --framework terraform_plan --repo-root-for-plan-enrichment . $(CHECKOV_FLAGS)
+
+.PHONY: policy
+policy: policy-static policy-plan ## Both checkov scans; inline #checkov:skip comments apply to both
 
 .PHONY: test
 test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)

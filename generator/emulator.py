@@ -214,8 +214,13 @@ def seed(emulator: Emulator, env: EnvironmentFile) -> dict[str, str]:
         create["CreateBucketConfiguration"] = {"LocationConstraint": env.backend.region}
     s3.create_bucket(**create)
     s3.put_bucket_versioning(Bucket=env.backend.bucket, VersioningConfiguration={"Status": "Enabled"})
+    if env.kms_key_arn:
+        # Created last so the IDs above stay what they were before the key existed.
+        kms = boto3.client("kms", **kwargs)
+        got["kms_key_arn"] = kms.create_key(Description="Endpoint storage of the local environment")["KeyMetadata"]["Arn"]
 
     expected = {
+        "kms_key_arn": env.kms_key_arn,
         "network.vpc_id": env.network.vpc_id,
         **{f"network.subnet_ids[{i}]": s for i, s in enumerate(env.network.subnet_ids)},
         **{f"registries.{n}.security_group_id": r.security_group_id for n, r in env.registries.items()},
