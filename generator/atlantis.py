@@ -35,8 +35,9 @@ HEADER = (
     "# these workflows and the `workflow` and `apply_requirements` keys: see docs/atlantis/repos.yaml.\n"
 )
 
-# The policy check of `make lint` (checkov). Run from the repository root.
-POLICY_COMMAND = "make lint"
+# The checkov step of `make lint`, on this project's plan instead of the local one. The plan
+# JSON is copied there just before, so it is newer than every source and make does not re-plan.
+POLICY_COMMAND = 'make policy POLICY_PLAN="build/$PROJECT_NAME/plan.json"'
 
 _TERRAFORM = 'terraform -chdir="$REPO_ROOT/terraform"'
 _ENV_DIR = '"$REPO_ROOT/environments/$PROJECT_NAME'

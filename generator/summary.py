@@ -297,7 +297,8 @@ def attribute_changes(change: Mapping[str, Any], action: str) -> list[AttributeC
         for steps, prefix in zip(values.get("replace_paths") or [], forced, strict=True):
             if not any(c.forces_replacement and (c.path == prefix or c.path.startswith(prefix)) for c in changes):
                 changes.append(AttributeChange(prefix, _display_at(values, "before", steps), _display_at(values, "after", steps), True))
-    return changes
+    # The causes of a replacement first: they are what the reviewer has to judge.
+    return sorted(changes, key=lambda c: not c.forces_replacement)
 
 
 def _display_at(values: Mapping[str, Any], side: str, steps: Sequence[str | int]) -> str:
