@@ -127,6 +127,10 @@ policy: policy-static policy-plan ## Both checkov scans; inline #checkov:skip co
 test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)
 	$(PY) -m pytest -q
 
+.PHONY: bench
+bench: $(STAMP) ## Measure the glue against bare Terraform and YAML parsing; writes bench/RESULTS.md
+	$(PY) -m bench
+
 .PHONY: clean
 clean: local-down ## Remove build output (keeps .venv)
 	rm -rf build

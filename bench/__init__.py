@@ -1,0 +1,1 @@
+"""`make bench`: the cost of the generator and the modules, measured against bare tools."""

@@ -1,0 +1,127 @@
+"""Timing and memory primitives: medians of interleaved runs, child-process peak RSS."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Wall-clock seconds of each run of one measurement."""
+
+    seconds: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A measurement of the project's code and of its baseline, taken in the same runs."""
+
+    project: Samples
+    baseline: Samples
+
+    @property
+    def ratio(self) -> float:
+        return self.project.median / self.baseline.median
+
+
+def _timed(action: Callable[[], object]) -> float:
+    gc.collect()  # garbage of an earlier run must not be collected on this run's clock
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def compare(
+    project: Callable[[], object],
+    baseline: Callable[[], object],
+    runs: int,
+    setup: Callable[[], object] | None = None,
+) -> Pair:
+    """Run both `runs` times, alternating which goes first, so drifting machine load hits both.
+
+    `setup` runs (untimed) before every single run of either side.
+    """
+    mine: list[float] = []
+    base: list[float] = []
+    for index in range(runs):
+        order = [(project, mine), (baseline, base)]
+        if index % 2:
+            order.reverse()
+        for action, into in order:
+            if setup is not None:
+                setup()
+            into.append(_timed(action))
+    return Pair(Samples(tuple(mine)), Samples(tuple(base)))
+
+
+def repeat(action: Callable[[], object], runs: int, setup: Callable[[], object] | None = None) -> Samples:
+    times = []
+    for _ in range(runs):
+        if setup is not None:
+            setup()
+        times.append(_timed(action))
+    return Samples(tuple(times))
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Swallow what in-process commands print, so that printing is not what is measured."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
+
+
+class CommandFailed(RuntimeError):
+    def __init__(self, command: Sequence[str], returncode: int, output: str):
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        super().__init__(f"`{' '.join(command)}` exited with {returncode}:\n{tail}")
+
+
+def run(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> subprocess.CompletedProcess[str]:
+    """Run a command to completion, output captured; raise with its output when it fails."""
+    result = subprocess.run(
+        list(command), cwd=cwd, env=dict(env) if env is not None else None,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+    )
+    if result.returncode not in ok:
+        raise CommandFailed(command, result.returncode, result.stdout)
+    return result
+
+
+def command(
+    argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> Callable[[], object]:
+    """A zero-argument action that runs a command (for `compare` and `repeat`)."""
+    return lambda: run(argv, cwd, env, ok)
+
+
+def peak_rss(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> int:
+    """Peak resident set size in bytes of one child process, from its own rusage (wait4)."""
+    process = subprocess.Popen(
+        list(argv), cwd=cwd, env=dict(env) if env is not None else None,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    # wait4 reports this child's rusage alone; RUSAGE_CHILDREN would be the maximum over
+    # every child this process ever waited for.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if process.returncode != 0:
+        raise CommandFailed(argv, process.returncode, stderr)
+    return usage.ru_maxrss * 1024  # Linux reports kilobytes

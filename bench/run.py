@@ -1,0 +1,364 @@
+"""`make bench`: what the glue costs next to bare Terraform and YAML parsing, and how it scales.
+
+Every figure is the median of several runs; each comparison is measured in the same loop, its
+two sides alternating, so that load from elsewhere on the machine hits both. `--quick` runs every
+code path once on tiny inputs (used by the test suite) and writes its table elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from bench import synthetic, terraform_cases
+from bench.measure import CommandFailed, command, compare, peak_rss, quiet
+from bench.report import (
+    Row,
+    Target,
+    describe_machine,
+    load_average,
+    machine_lines,
+    table,
+    terraform_versions,
+)
+from generator import commands
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
+ENVIRONMENTS = ["dev", "staging", "prod"]  # the three hand-written real-account environments
+SUMMARY_RESOURCES = 10_000
+
+# Reads and parses every input file as the generator does (libyaml), nothing else: the floor.
+PARSE_SCRIPT = """\
+import sys
+from pathlib import Path
+import yaml
+root = Path(sys.argv[1])
+files = sorted(root.glob("environments/*/environment.yaml")) + sorted(root.glob("catalog/*.yaml"))
+documents = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in files]
+"""
+LOAD_JSON_SCRIPT = "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))"
+
+RENDER_TARGET_SIZE = 1000
+RENDER_TARGET = Target(max_ratio=3.0, max_value=0.5)
+MODULE_TARGET = Target(max_ratio=1.10)
+MODULE_TARGET_SIZES = (50, 200)
+MAKE_PLAN_TARGET = Target(max_ratio=1.3)
+SUMMARY_TARGET = Target(max_value=1.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    render_sizes: tuple[int, ...]
+    plan_sizes: tuple[int, ...]
+    rss_size: int
+    summary_resources: int
+    runs: int  # generator and parsing
+    big_runs: int  # generator at the largest size
+    plan_runs: int  # anything that runs terraform plan
+
+    @classmethod
+    def full(cls) -> Settings:
+        return cls((10, 100, 1000, 5000), (10, 50, 200), 5000, SUMMARY_RESOURCES, runs=7, big_runs=3, plan_runs=3)
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls((5,), (2,), 5, 200, runs=1, big_runs=1, plan_runs=1)
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _cli_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+
+def _remove_generated(root: Path) -> None:
+    for env in ENVIRONMENTS:
+        for name in ("endpoints.tfvars.json", "environment.tfvars.json", "backend.hcl"):
+            (root / "environments" / env / name).unlink(missing_ok=True)
+
+
+def render_section(settings: Settings, work: Path) -> list[Row]:
+    """1. validate and render --all, in-process and as CLI processes, next to parsing the same files."""
+    rows: list[Row] = []
+    for size in settings.render_sizes:
+        runs = settings.big_runs if size > RENDER_TARGET_SIZE else settings.runs
+        rows += _render_rows(synthetic.make_repository(REPO_ROOT, work / f"catalog-{size}", size, ENVIRONMENTS), size, runs)
+    return rows
+
+
+def _parse_all(files: Sequence[Path]) -> None:
+    import yaml
+
+    for path in files:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def _render_rows(root: Path, size: int, runs: int) -> list[Row]:
+    files = synthetic.input_files(root)
+    label = f"{size:,} × {len(ENVIRONMENTS)}"
+    parse = partial(_parse_all, files)
+
+    def validate() -> None:
+        with quiet():
+            commands.validate(root)
+
+    def render() -> None:
+        with quiet():
+            commands.render(root, None, True, False)
+
+    def fresh() -> None:  # every render starts without generated files, so it writes all of them
+        _remove_generated(root)
+
+    floor = "YAML parse of the same files"
+    rows = []
+    pair = compare(validate, parse, runs)
+    rows.append(Row("1", f"`validate`, in-process | {floor}", label, pair.project.median, pair.baseline.median))
+    pair = compare(render, parse, runs, setup=fresh)
+    target = RENDER_TARGET if size == RENDER_TARGET_SIZE else None
+    rows.append(Row("1", f"`render --all`, in-process | {floor}", label, pair.project.median, pair.baseline.median, target=target))
+
+    env, py = _cli_env(), _python()
+    validate_cli = command([py, "-m", "generator", "validate", "--root", str(root)], REPO_ROOT, env)
+    render_cli = command([py, "-m", "generator", "render", "--all", "--root", str(root)], REPO_ROOT, env)
+    floor_cli = command([py, "-c", PARSE_SCRIPT, str(root)], REPO_ROOT, env)
+    pair = compare(lambda: (validate_cli(), render_cli()), lambda: (floor_cli(), floor_cli()), runs, setup=fresh)
+    what = "`validate` + `render --all`, 2 CLI processes | YAML parse, 2 `python -c` processes"
+    rows.append(Row("1", what, label, pair.project.median, pair.baseline.median))
+    return rows
+
+
+def rss_section(settings: Settings, work: Path) -> list[Row]:
+    """5. Peak RSS of the generator's processes at the largest catalog."""
+    size = settings.rss_size
+    root = work / f"catalog-{size}"
+    if not root.exists():
+        synthetic.make_repository(REPO_ROOT, root, size, ENVIRONMENTS)
+    env, py = _cli_env(), _python()
+    _remove_generated(root)
+    floor = peak_rss([py, "-c", PARSE_SCRIPT, str(root)], REPO_ROOT, env)
+    label = f"{size:,} × {len(ENVIRONMENTS)}"
+    rows = []
+    for name, argv in (("validate", ["validate"]), ("render --all", ["render", "--all"])):
+        rss = peak_rss([py, "-m", "generator", *argv, "--root", str(root)], REPO_ROOT, env)
+        rows.append(Row("5", f"peak RSS of `{name}` | `python -c` YAML parse, all documents kept", label, rss, floor, unit="B"))
+    return rows
+
+
+def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict | None, tuple[str, str]]:
+    """2. and 3.: Terraform against the emulator in a private repository copy."""
+    rows: list[Row] = []
+    real_plan = None
+    make_plan_what = "`make plan` warm | the `terraform plan` it runs"
+    module_what = "`terraform plan`: root module | flat configuration of the same resources"
+    with terraform_cases.workspace(work / "repo") as ws:
+        versions = terraform_versions(ws.root / "terraform", ws.tf_env(ws.root / "build" / "local" / ".terraform"))
+        try:
+            made = terraform_cases.make_plan_vs_bare(ws, settings.plan_runs)
+        except CommandFailed as exc:
+            rows.append(Row("3", make_plan_what, "real catalog", None, note=_first_error(exc)))
+        else:
+            label = f"real catalog, {made.resources} resources"
+            rows.append(Row("3", make_plan_what, label, made.pair.project.median, made.pair.baseline.median, target=MAKE_PLAN_TARGET))
+            rows.append(Row("3", "… of which `terraform init` (run by every `make plan`)", label, made.init.median))
+            rows.append(Row("3", "… of which `terraform show -json` (writes plan.json)", label, made.show.median))
+
+        for index, size in enumerate(settings.plan_sizes):
+            try:
+                result = terraform_cases.module_vs_flat(ws, REPO_ROOT, size, settings.plan_runs, warm_up=index == 0)
+            except CommandFailed as exc:
+                rows.append(Row("2", module_what, f"{size} endpoints", None, note=_first_error(exc)))
+                continue
+            target = MODULE_TARGET if size in MODULE_TARGET_SIZES else None
+            note = "" if not result.differences else "plans differ: " + "; ".join(result.differences[:3])
+            rows.append(Row(
+                "2", module_what,
+                f"{size} endpoints, {result.resources} resources", result.pair.project.median, result.pair.baseline.median,
+                target=target if not result.differences else None, note=note,
+            ))
+            if real_plan is None:
+                real_plan = result.module_plan
+    return rows, real_plan, versions
+
+
+def _first_error(exc: CommandFailed) -> str:
+    """The first `Error:` line of a failed Terraform command (or its first line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    return (errors or lines or ["failed"])[0]
+
+
+def summary_section(settings: Settings, work: Path, real_plan: dict | None) -> list[Row]:
+    """4. `generator summary` of a large plan, as a CLI process, next to loading its JSON."""
+    label = f"{settings.summary_resources:,} resources"
+    what = "`summary` CLI | `python -c` json.load of the same plan"
+    if real_plan is None:
+        return [Row("4", what, label, None, note="no real plan to build the large plan from")]
+    plan_path = work / "large-plan.json"
+    plan_path.write_text(json.dumps(synthetic.large_plan(real_plan, settings.summary_resources)), encoding="utf-8")
+    env, py = _cli_env(), _python()
+    probe = command([py, "-m", "generator", "summary", "--help"], REPO_ROOT, env)
+    try:
+        probe()
+    except CommandFailed:
+        return [Row("4", what, label, None, note="`python -m generator summary` does not exist in this checkout")]
+    summary = command([py, "-m", "generator", "summary", str(plan_path), "--out", str(work / "summary.md")], REPO_ROOT, env)
+    floor = command([py, "-c", LOAD_JSON_SCRIPT, str(plan_path)], REPO_ROOT, env)
+    pair = compare(summary, floor, settings.runs)
+    size_mib = plan_path.stat().st_size / 1024 / 1024
+    return [Row("4", what, f"{label} ({size_mib:.0f} MiB)", pair.project.median, pair.baseline.median, target=SUMMARY_TARGET)]
+
+
+def write_results(path: Path, rows: Sequence[Row], machine_text: list[str], settings: Settings, elapsed: float, quick: bool) -> None:
+    failed = [r for r in rows if r.passed is False]
+    unavailable = [r for r in rows if r.project is None or r.note]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Produced by `make bench` (`python -m bench`); do not edit by hand — re-run it." if not quick else "Quick smoke run (`python -m bench --quick`): tiny inputs, one run each; not results.",
+        "",
+        "## Machine",
+        "",
+        *machine_text,
+        f"- Wall time of this run: {elapsed / 60:.1f} min",
+        "",
+        "## Results",
+        "",
+        f"Each figure is the median of {settings.runs} runs ({settings.big_runs} for catalogs over 1,000 endpoints, "
+        f"{settings.plan_runs} for anything that runs `terraform plan`); project and baseline alternate within the same loop. "
+        "The project side is left of `|`, the baseline right of it; the ratio is project / baseline.",
+        "",
+        table(rows).rstrip("\n"),
+        "",
+        *_method(),
+        "",
+        "## Targets missed and what remains",
+        "",
+    ]
+    if not failed:
+        lines.append("Every target is met in this run.")
+    for row in failed:
+        lines.append(f"- **{row.measurement.split(' | ')[0]} ({row.size})**: {_fmt_row(row)}. {_EXPLANATIONS.get(row.section, '')}")
+    if unavailable:
+        lines += ["", "## Not measured in this run", ""]
+        lines += [f"- {r.measurement} ({r.size}): {r.note or 'not available'}" for r in unavailable]
+    lines += ["", *_FINDINGS]
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def _fmt_row(row: Row) -> str:
+    ratio = f" = {row.ratio:.2f}× the baseline" if row.ratio is not None else ""
+    return f"{row.project:.3f} s{ratio}, target {row.target.describe(row.unit) if row.target else ''}"
+
+
+def _method() -> list[str]:
+    return [
+        "How each section is measured:",
+        "",
+        "1. Synthetic catalogs are generated into a temporary directory from the shapes of `catalog/*.yaml` "
+        "(renamed, each with its own image digest), every endpoint deployed to dev, staging and prod with the real "
+        "`environments/*/environment.yaml` files. *In-process* rows call `generator.commands.validate` / `render` "
+        "inside the benchmark's Python process (no interpreter start-up or imports; output discarded) and compare "
+        "with reading and parsing the same files with PyYAML's libyaml loader in the same process. Every render "
+        "starts with no generated files, so it writes all nine. *CLI* rows run `python -m generator validate` and "
+        "`render --all` as two processes, next to two `python -c` processes that only parse the files.",
+        "2. In a private copy of the repository with its own seeded emulator (moto), the synthetic catalog is "
+        "rendered for the `local` environment and planned (empty state, S3 backend on the emulator) twice: with "
+        "the root module, and with a flat configuration the benchmark writes for exactly the same resources "
+        "(`bench/flat.py`: literal resources, no modules or variables). Same provider, emulator, backend and "
+        "`terraform init` flags; init is not timed. Both plans are checked to create the same resources (type, "
+        "action and tags of each) before the row counts.",
+        "3. `make plan` in the copy with the venv, `terraform init` and the emulator already up, next to the exact "
+        "`terraform plan` command line the project's runner executes (same flags, var files, data dir and "
+        "environment). `init` and `show -json` are then timed on their own to show where the difference goes.",
+        "4. A 10,000-resource plan is cloned from the root module's real plan JSON of section 2 (mix of no-op, "
+        "update, replace, create and delete) and summarised with `python -m generator summary PLAN --out FILE` "
+        "as a process, next to a process that only `json.load`s the same file.",
+        "5. Peak resident memory of one `python -m generator` process, from its own `wait4` rusage, next to a "
+        "process that parses and keeps every document.",
+    ]
+
+
+_EXPLANATIONS = {
+    "1": "Parsing is libyaml's C parser plus PyYAML's Python constructor; `render` parses everything once, "
+    "validates every entry with pydantic, resolves it per environment and writes JSON with the pure-Python "
+    "indenting encoder.",
+    "2": "The modules evaluate per endpoint what the flat file spells out (variable validations, content-hash "
+    "names, `try`/`merge` expressions, module output plumbing); Terraform itself does this work, the project "
+    "can only keep the module expressions cheap.",
+    "3": "`make plan` also starts Python, renders, checks the toolchain, runs `terraform init` and writes "
+    "plan.json with `terraform show -json`; init and show each load the provider's schema. See the "
+    "breakdown rows.",
+    "4": "",
+}
+
+_FINDINGS = [
+    "## What profiling found and fixed",
+    "",
+    "- Loading was quadratic: the case-insensitive name-clash check scanned every endpoint already loaded "
+    "(5,000 endpoints: ~40 s). Now one dictionary lookup.",
+    "- `Path.relative_to` for each file's message path cost as much as parsing the file; a string prefix "
+    "test does the same for paths under the root.",
+    "- The cyclic garbage collector re-scanned the retained YAML node graphs (kept for line numbers in "
+    "messages) ~45% of the load time; loading and resolving now run with it paused.",
+    "All three in `generator/catalog.py`; outputs and messages are byte-for-byte unchanged (tests/test_render.py, "
+    "tests/test_validate.py).",
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny inputs, one run each: checks the code paths, not speed")
+    parser.add_argument("--out", type=Path, help=f"where to write the results (default {RESULTS.relative_to(REPO_ROOT)}; --quick writes none unless given)")
+    parser.add_argument("--skip-terraform", action="store_true", help="leave out sections 2 and 3 (no emulator, no Terraform)")
+    args = parser.parse_args(argv)
+    settings = Settings.quick() if args.quick else Settings.full()
+    out = args.out if args.out else (None if args.quick else RESULTS)
+
+    started = time.monotonic()
+    machine = describe_machine()
+    work = Path(tempfile.mkdtemp(prefix="sagemaker-gitops-bench-"))
+    rows: list[Row] = []
+    try:
+        say("1. validate and render --all vs YAML parsing")
+        rows += render_section(settings, work)
+        real_plan = None
+        if not args.skip_terraform:
+            say("2./3. terraform plan: make plan vs bare plan, root module vs flat configuration (emulator)")
+            tf_rows, real_plan, (tf_version, aws_version) = terraform_section(settings, work)
+            machine.versions = {"terraform": tf_version, "hashicorp/aws": aws_version, **machine.versions}
+            rows += tf_rows
+        say("4. summary of a large plan")
+        rows += summary_section(settings, work, real_plan)
+        say("5. peak memory")
+        rows += rss_section(settings, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    machine.load_after = load_average()
+    rows.sort(key=lambda r: r.section)
+    elapsed = time.monotonic() - started
+    print(table(rows), end="")
+    for row in rows:
+        if row.note:
+            print(f"note ({row.section}, {row.size}): {row.note}")
+    print(f"{elapsed / 60:.1f} min; load average before {machine.load_before}, after {machine.load_after}")
+    if out is not None:
+        write_results(out, rows, machine_lines(machine), settings, elapsed, args.quick)
+        print(f"wrote {out}")
+    return 0
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
