@@ -42,12 +42,22 @@ CHECK_ID = re.compile(r'\bid(?:="|: )(CKV_SMGO_\d+)"?')
 
 def ensure_checkov() -> None:
     """The Makefile owns the install (pinned, idempotent): use its stamp target."""
-    subprocess.run(["make", "-s", ".venv-checkov/.installed"], cwd=REPO_ROOT, check=True, capture_output=True)
+    subprocess.run(
+        ["make", "-s", ".venv-checkov/.installed"], cwd=REPO_ROOT, check=True, capture_output=True
+    )
 
 
 def run_checkov(*args: str, cwd: Path) -> dict:
     completed = subprocess.run(
-        [str(CHECKOV), "--skip-download", "--external-checks-dir", str(CHECKS_DIR), "-o", "json", *args],
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "-o",
+            "json",
+            *args,
+        ],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -64,7 +74,9 @@ def results_by_check(report: dict) -> dict[tuple[str, str], dict[str, set[str]]]
     for outcome in ("passed", "failed"):
         for result in report["results"][f"{outcome}_checks"]:
             key = (result["check_id"], Path(result["file_path"]).name)
-            found.setdefault(key, {"passed": set(), "failed": set()})[outcome].add(result["resource"])
+            found.setdefault(key, {"passed": set(), "failed": set()})[outcome].add(
+                result["resource"]
+            )
     return found
 
 
@@ -101,7 +113,9 @@ def test_policy_check_passes_and_fails_exactly_its_fixture_blocks(
 ) -> None:
     fixture = FIXTURES_DIR / f"{CHECKS[check_id]}.tf"
     expected = expected_outcomes(fixture)
-    assert expected["passed"] and expected["failed"], f"{fixture.name} needs a *_pass and a *_fail_N block"
+    assert expected["passed"] and expected["failed"], (
+        f"{fixture.name} needs a *_pass and a *_fail_N block"
+    )
     actual = fixture_results.get((check_id, fixture.name), {"passed": set(), "failed": set()})
     assert actual == expected
 
@@ -114,7 +128,10 @@ PLAN_EXPECTATIONS = {
         "failed": {"aws_sagemaker_model.private_image_platform_access"},
     },
     "CKV_SMGO_2": {
-        "passed": {"aws_sagemaker_model.ecr_image", "aws_sagemaker_model.private_image_platform_access"},
+        "passed": {
+            "aws_sagemaker_model.ecr_image",
+            "aws_sagemaker_model.private_image_platform_access",
+        },
         "failed": {"aws_sagemaker_model.tagged_private_image"},
     },
     "CKV_SMGO_3": {
@@ -126,7 +143,11 @@ PLAN_EXPECTATIONS = {
         "failed": {"data.aws_iam_policy_document.invoke_planned_and_any_function"},
     },
     "CKV_SMGO_4": {
-        "passed": {"aws_iam_policy.invoke_listed_functions", "aws_iam_policy.read_variable_secret", "aws_iam_policy.read_secret_prefix"},
+        "passed": {
+            "aws_iam_policy.invoke_listed_functions",
+            "aws_iam_policy.read_variable_secret",
+            "aws_iam_policy.read_secret_prefix",
+        },
         "failed": {"aws_iam_policy.invoke_variable_wildcard"},
     },
     "CKV_SMGO_5": {
@@ -142,7 +163,11 @@ PLAN_EXPECTATIONS = {
         "failed": {"data.aws_iam_policy_document.read_planned_and_another_secret"},
     },
     "CKV_SMGO_7": {
-        "passed": {"aws_iam_policy.invoke_listed_functions", "aws_iam_policy.invoke_variable_wildcard", "aws_iam_policy.read_variable_secret"},
+        "passed": {
+            "aws_iam_policy.invoke_listed_functions",
+            "aws_iam_policy.invoke_variable_wildcard",
+            "aws_iam_policy.read_variable_secret",
+        },
         "failed": {"aws_iam_policy.read_secret_prefix"},
     },
     "CKV_SMGO_8": {
@@ -168,9 +193,21 @@ def plan_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    for command in (["init", "-input=false"], ["plan", "-input=false", "-refresh=false", "-out=plan.tfplan"]):
-        subprocess.run(["terraform", *command, "-no-color"], cwd=work, env=env, check=True, capture_output=True)
-    shown = subprocess.run(["terraform", "show", "-json", "plan.tfplan"], cwd=work, env=env, check=True, capture_output=True, text=True)
+    for command in (
+        ["init", "-input=false"],
+        ["plan", "-input=false", "-refresh=false", "-out=plan.tfplan"],
+    ):
+        subprocess.run(
+            ["terraform", *command, "-no-color"], cwd=work, env=env, check=True, capture_output=True
+        )
+    shown = subprocess.run(
+        ["terraform", "show", "-json", "plan.tfplan"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     (work / "plan.json").write_text(shown.stdout)
     report = run_checkov("-f", "plan.json", "--framework", "terraform_plan", cwd=work)
     found: dict[str, dict[str, set[str]]] = {}
@@ -183,7 +220,9 @@ def plan_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
 
 @pytest.mark.integration
 @pytest.mark.parametrize("check_id", sorted(PLAN_EXPECTATIONS))
-def test_policy_check_judges_the_resolved_values_of_a_plan(check_id: str, plan_results: dict[str, dict[str, set[str]]]) -> None:
+def test_policy_check_judges_the_resolved_values_of_a_plan(
+    check_id: str, plan_results: dict[str, dict[str, set[str]]]
+) -> None:
     assert plan_results.get(check_id) == PLAN_EXPECTATIONS[check_id]
 
 
@@ -191,22 +230,32 @@ def test_policy_check_judges_the_resolved_values_of_a_plan(check_id: str, plan_r
 def repo_with_policies(repo_copy: Path) -> Path:
     """A repository copy that can run the Makefile's checkov targets (sharing .venv-checkov)."""
     ensure_checkov()
-    shutil.copytree(REPO_ROOT / "policies", repo_copy / "policies", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO_ROOT / "policies", repo_copy / "policies", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (repo_copy / ".venv-checkov").symlink_to(REPO_ROOT / ".venv-checkov")
     return repo_copy
 
 
 @pytest.mark.integration
-def test_make_policy_static_fails_with_a_report_when_a_module_breaks_the_rules(repo_with_policies: Path) -> None:
+def test_make_policy_static_fails_with_a_report_when_a_module_breaks_the_rules(
+    repo_with_policies: Path,
+) -> None:
     # Every fixture, failing blocks included, dropped into a module as a careless change would be.
     violations = repo_with_policies / "modules" / "sagemaker_endpoint"
     for check_id, name in CHECKS.items():
         shutil.copy(FIXTURES_DIR / f"{name}.tf", violations / f"violation_{check_id.lower()}.tf")
 
-    completed = subprocess.run(["make", "policy-static"], cwd=repo_with_policies, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        ["make", "policy-static"],
+        cwd=repo_with_policies,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert completed.returncode != 0
     for check_id in CHECKS:
         assert f"Check: {check_id}: " in completed.stdout, f"{check_id} missing from the report"
-    assert 'FAILED for resource: aws_sagemaker_model.tag_fail_1' in completed.stdout
+    assert "FAILED for resource: aws_sagemaker_model.tag_fail_1" in completed.stdout
     assert "Guide: policies/README.md#ckv_smgo_2" in completed.stdout

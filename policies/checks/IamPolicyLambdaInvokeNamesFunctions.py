@@ -21,7 +21,13 @@ class IamPolicyLambdaInvokeNamesFunctions(BaseResourceCheck):
             name="Ensure an IAM policy that allows lambda:InvokeFunction names specific function ARNs, never *",
             id="CKV_SMGO_4",
             categories=[CheckCategories.IAM],
-            supported_resources=["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+            supported_resources=[
+                "aws_iam_policy",
+                "aws_iam_role_policy",
+                "aws_iam_user_policy",
+                "aws_iam_group_policy",
+                "aws_iam_role",
+            ],
             guideline="policies/README.md#ckv_smgo_4: list the credentials Lambda ARNs in Resource",
         )
 

@@ -18,7 +18,13 @@ class IamPolicySecretReadScoped(BaseResourceCheck):
             name="Ensure an IAM policy that allows secretsmanager:GetSecretValue names exactly one secret ARN, without wildcards",
             id="CKV_SMGO_7",
             categories=[CheckCategories.SECRETS],
-            supported_resources=["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+            supported_resources=[
+                "aws_iam_policy",
+                "aws_iam_role_policy",
+                "aws_iam_user_policy",
+                "aws_iam_group_policy",
+                "aws_iam_role",
+            ],
             guideline="policies/README.md#ckv_smgo_7: grant GetSecretValue on the one secret ARN the Lambda reads",
         )
 

@@ -65,8 +65,17 @@ class PolicyStatement:
 
 def document_statements(conf: dict[str, Any]) -> list[PolicyStatement] | None:
     """Statements of an `aws_iam_policy_document`, including JSON it merges in; None when unknown."""
-    statements = [PolicyStatement.from_document_block(b) for b in conf.get("statement", []) if isinstance(b, dict)]
-    for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
+    statements = [
+        PolicyStatement.from_document_block(b)
+        for b in conf.get("statement", [])
+        if isinstance(b, dict)
+    ]
+    for key in (
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+    ):
         for document in _flatten(conf.get(key)):
             if document is None:
                 continue

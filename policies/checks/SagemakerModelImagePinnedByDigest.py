@@ -31,7 +31,9 @@ class SagemakerModelImagePinnedByDigest(BaseResourceCheck):
         images = [scalar(c.get("image")) for c in containers(conf)]
         images = [i for i in images if i is not None]
         self.evaluated_keys = ["primary_container/[0]/image", "container"]
-        if any(isinstance(i, str) and not is_unresolved(i) and not DIGEST.search(i) for i in images):
+        if any(
+            isinstance(i, str) and not is_unresolved(i) and not DIGEST.search(i) for i in images
+        ):
             return CheckResult.FAILED
         if not images or any(not isinstance(i, str) or is_unresolved(i) for i in images):
             return CheckResult.UNKNOWN

@@ -24,7 +24,7 @@ class SagemakerModelPrivateImageInVpc(BaseResourceCheck):
             id="CKV_SMGO_1",
             categories=[CheckCategories.NETWORKING],
             supported_resources=["aws_sagemaker_model"],
-            guideline="policies/README.md#ckv_smgo_1: set image_config { repository_access_mode = \"Vpc\" } and vpc_config { subnets, security_group_ids }",
+            guideline='policies/README.md#ckv_smgo_1: set image_config { repository_access_mode = "Vpc" } and vpc_config { subnets, security_group_ids }',
         )
 
     def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
@@ -32,7 +32,11 @@ class SagemakerModelPrivateImageInVpc(BaseResourceCheck):
         self.evaluated_keys = ["primary_container/[0]/image_config", "container", "vpc_config"]
         if not private:
             return CheckResult.PASSED
-        modes = [scalar(b.get("repository_access_mode")) for c in private for b in blocks(c, "image_config") or [{}]]
+        modes = [
+            scalar(b.get("repository_access_mode"))
+            for c in private
+            for b in blocks(c, "image_config") or [{}]
+        ]
         if any(m != "Vpc" and not is_unresolved(m) for m in modes):
             return CheckResult.FAILED
         if not blocks(conf, "vpc_config"):

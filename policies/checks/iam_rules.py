@@ -14,8 +14,12 @@ from PolicyStatement import PolicyStatement, has_wildcard, is_literal_arn, json_
 
 INVOKE = "lambda:InvokeFunction"
 READ_SECRET = "secretsmanager:GetSecretValue"
-FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
-SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+FUNCTION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$"
+)
+SECRET_ARN = re.compile(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$"
+)
 
 
 def invoke_names_functions(statements: list[PolicyStatement] | None) -> CheckResult:
@@ -37,7 +41,9 @@ def reads_one_secret(statements: list[PolicyStatement] | None) -> CheckResult:
     return CheckResult.FAILED if len(secrets) > 1 else CheckResult.PASSED
 
 
-def json_policies_of(conf: dict[str, Any], rule: Callable[[list[PolicyStatement] | None], CheckResult]) -> CheckResult:
+def json_policies_of(
+    conf: dict[str, Any], rule: Callable[[list[PolicyStatement] | None], CheckResult]
+) -> CheckResult:
     """Apply a rule to every JSON policy of an IAM resource: `policy`, or `inline_policy` blocks of a role."""
     policies = [conf["policy"]] if conf.get("policy") not in (None, [None]) else []
     for block in conf.get("inline_policy") or []:
