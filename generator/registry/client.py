@@ -218,4 +218,8 @@ class RegistryClient:
                 f"fix: use a registry that sends Docker-Content-Digest — HEAD {repository}:{reference} "
                 f"answered without a sha256 digest ({digest!r})"
             )
+        if DIGEST_RE.match(reference) and digest != reference:
+            raise RegistryError(
+                f"fix: check the registry {self.host} — asked for {repository}@{reference}, it answered {digest}"
+            )
         return digest
