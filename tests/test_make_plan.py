@@ -122,7 +122,7 @@ def test_make_plan_wires_the_credentials_lambda_arn_into_authenticated_models(ap
     lambda_arn = state['module.registry_credentials["platform"].aws_lambda_function.this']["values"]["arn"]
     role = state["module.iam.aws_iam_role_policy.execution"]["values"]["policy"]
     statements = {s["Sid"]: s for s in json.loads(role)["Statement"]}
-    assert statements["InvokeRegistryCredentialsProvider"]["Resource"] == lambda_arn
+    assert statements["InvokeRegistryCredentialsProviders"]["Resource"] == [lambda_arn]
     for name, endpoint in local_endpoints(root).items():
         model = state[f'module.endpoint["{name}"].aws_sagemaker_model.this']["values"]
         image_config = model["primary_container"][0]["image_config"][0]
