@@ -110,7 +110,9 @@ $(CHECKOV_STAMP): policies/requirements.txt
 	@touch $@
 
 $(POLICY_PLAN): $(STAMP) $(POLICY_PLAN_SOURCES)
-	$(PY) -m generator plan --env local
+	@mkdir -p $(@D)
+	@echo "==> planning ENV=local for the policy scan (output in $(@D)/policy-plan.log)"
+	@$(PY) -m generator plan --env local >$(@D)/policy-plan.log 2>&1 || { cat $(@D)/policy-plan.log; exit 1; }
 
 .PHONY: policy-static
 policy-static: $(CHECKOV_STAMP) ## checkov (AWS built-ins + policies/checks) on modules/ and terraform/ as written
