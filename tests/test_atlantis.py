@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from generator import atlantis
+from generator.catalog import load_repository
 from tests.conftest import REPO_ROOT, run_generator
 
 SCHEMA = json.loads((REPO_ROOT / "schemas" / "atlantis-repo-config.schema.json").read_text())
@@ -62,9 +63,11 @@ def test_atlantis_projects_require_approval_and_mergeable_before_apply(generated
 
 
 def test_atlantis_emulator_environment_uses_the_emulator_workflow(generated):
+    emulated = {name for name, env in load_repository(REPO_ROOT).environments.items() if env.settings.emulator}
     workflows = {p["name"]: p["workflow"] for p in generated["projects"]}
 
-    assert workflows == {"dev": "sagemaker-gitops", "local": "sagemaker-gitops-emulator", "prod": "sagemaker-gitops", "staging": "sagemaker-gitops"}
+    assert emulated == {"local"}
+    assert workflows == {name: "sagemaker-gitops-emulator" if name in emulated else "sagemaker-gitops" for name in workflows}
 
 
 def commands(stage: dict[str, Any]) -> list[str]:
@@ -133,7 +136,7 @@ def test_atlantis_check_passes_on_the_committed_file(with_atlantis):
     result = run_generator("atlantis", "--check", cwd=with_atlantis)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "ok: atlantis.yaml is current (4 projects)\n"
+    assert result.stdout == f"ok: atlantis.yaml is current ({len(environments(REPO_ROOT))} projects)\n"
 
 
 def test_atlantis_check_fails_when_an_environment_folder_has_no_project(with_atlantis):
