@@ -358,7 +358,8 @@ def warnings_for(change: Mapping[str, Any], action: str, endpoint: str | None) -
     found: list[Warning] = []
     if kind == "aws_sagemaker_endpoint" and action in ("delete", "replace"):
         values = change["change"]
-        name = (values.get("before") or {}).get("name") or endpoint or address
+        hidden = _mask(values.get("before_sensitive", False), "name") is True
+        name = (None if hidden else (values.get("before") or {}).get("name")) or endpoint or address
         effect = "it stops serving requests" if action == "delete" else "requests fail until the new endpoint is InService"
         found.append(Warning("downtime", f"SageMaker endpoint `{name}` will be {verb}: {effect}"))
     if _IAM_TYPE.match(kind):

@@ -298,6 +298,13 @@ def test_summary_cli_rejects_a_file_that_is_not_a_plan(tmp_path: Path):
     assert result.stderr == "error: fix: pass the output of `terraform show -json PLANFILE` — plan.json is not a Terraform JSON plan (format_version 1.x)\n"
 
 
+def test_summary_cli_explains_a_missing_plan(tmp_path: Path):
+    result = run_generator("summary", "build/dev/plan.json", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == "error: fix: run `make plan` first (it writes build/<env>/plan.json) — build/dev/plan.json does not exist\n"
+
+
 def test_summary_template_ships_with_the_package():
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["generator"]
