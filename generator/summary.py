@@ -84,7 +84,7 @@ class ResourceChange:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ReviewWarning:
     kind: str
     message: str
 
@@ -108,7 +108,7 @@ class Group:
 class Summary:
     environment: str
     counts: dict[str, int]
-    warnings: list[Warning]
+    warnings: list[ReviewWarning]
     endpoints: list[Group]  # endpoints with changes, by name
     unchanged_endpoints: list[str]
     shared: Group
@@ -119,7 +119,7 @@ class View:
     """What the template shows: the summary, cut to `budget` entries when it must be."""
 
     summary: Summary
-    warnings: list[Warning]
+    warnings: list[ReviewWarning]
     endpoints: list[Group]
     shared: Group | None
     total_entries: int
@@ -349,25 +349,25 @@ def image_change(change: Mapping[str, Any], action: str) -> ImageChange | None:
 # --- warnings ---------------------------------------------------------------------------------
 
 
-def warnings_for(change: Mapping[str, Any], action: str, endpoint: str | None) -> list[Warning]:
+def warnings_for(change: Mapping[str, Any], action: str, endpoint: str | None) -> list[ReviewWarning]:
     if action in ("no-op", "forget"):
         return []
     kind = change["type"]
     address = change["address"]
     verb = _PAST[action]
-    found: list[Warning] = []
+    found: list[ReviewWarning] = []
     if kind == "aws_sagemaker_endpoint" and action in ("delete", "replace"):
         values = change["change"]
         hidden = _mask(values.get("before_sensitive", False), "name") is True
         name = (None if hidden else (values.get("before") or {}).get("name")) or endpoint or address
         effect = "it stops serving requests" if action == "delete" else "requests fail until the new endpoint is InService"
-        found.append(Warning("downtime", f"SageMaker endpoint `{name}` will be {verb}: {effect}"))
+        found.append(ReviewWarning("downtime", f"SageMaker endpoint `{name}` will be {verb}: {effect}"))
     if _IAM_TYPE.match(kind):
-        found.append(Warning("IAM", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("IAM", f"`{address}` will be {verb}"))
     if kind in _SG_RULE_TYPES or (kind == "aws_security_group" and _inline_rules_change(change)):
-        found.append(Warning("security-group rule", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("security-group rule", f"`{address}` will be {verb}"))
     if _VPC_ENDPOINT_TYPE.match(kind):
-        found.append(Warning("VPC endpoint", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("VPC endpoint", f"`{address}` will be {verb}"))
     return found
 
 
@@ -383,7 +383,7 @@ def _inline_rules_change(change: Mapping[str, Any]) -> bool:
 def summarize(plan: Mapping[str, Any]) -> Summary:
     environment = environment_of(plan)
     counts = Counter[str]()
-    warnings: list[Warning] = []
+    warnings: list[ReviewWarning] = []
     groups: dict[str | None, Group] = {}
     for change in sorted(plan.get("resource_changes", []), key=lambda c: c["address"]):
         if change.get("mode") == "data":

@@ -154,7 +154,7 @@ def test_summary_of_an_endpoint_removed_from_the_environment_deletes_its_resourc
     recommender = next(g for g in result.endpoints if g.name == "recommender")
     assert {r.address for r in recommender.resources} == removed
     assert {r.action for r in recommender.resources} == {"delete"}
-    assert result.warnings[0] == summary.Warning(
+    assert result.warnings[0] == summary.ReviewWarning(
         "downtime", "SageMaker endpoint `recommender` will be deleted: it stops serving requests"
     )
 
