@@ -40,7 +40,7 @@ HEADER = (
 POLICY_COMMAND = 'make policy POLICY_PLAN="build/$PROJECT_NAME/plan.json"'
 
 _TERRAFORM = 'terraform -chdir="$REPO_ROOT/terraform"'
-_ENV_DIR = '"$REPO_ROOT/environments/$PROJECT_NAME'
+_ENV_DIR = "$REPO_ROOT/environments/$PROJECT_NAME"
 
 
 class AtlantisConfigError(GeneratorError):
@@ -75,13 +75,13 @@ def workflow() -> dict[str, Any]:
         _run('cd "$REPO_ROOT" && .venv/bin/python -m generator package-lambda', "hide"),
         _run(
             f"{_TERRAFORM} init -input=false -reconfigure -lockfile=readonly"
-            f' -backend-config={_ENV_DIR}/backend.hcl"',
+            f' -backend-config="{_ENV_DIR}/backend.hcl"',
             "hide",
         ),
         _run(
             f"{_TERRAFORM} plan -input=false"
-            f' -var-file={_ENV_DIR}/environment.tfvars.json"'
-            f' -var-file={_ENV_DIR}/endpoints.tfvars.json"'
+            f' -var-file="{_ENV_DIR}/environment.tfvars.json"'
+            f' -var-file="{_ENV_DIR}/endpoints.tfvars.json"'
             ' -out="$PLANFILE"',
             "strip_refreshing",
         ),
