@@ -99,9 +99,11 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --skip-download: no network call for Prisma Cloud policies (it only adds a long traceback here).
 CHECKOV_FLAGS := --skip-download --external-checks-dir policies/checks --compact --quiet
-POLICY_PLAN := build/local/plan.json
-# What the local plan is made of: the plan is made again only when one of these is newer.
-POLICY_PLAN_SOURCES := $(shell find catalog environments/local modules terraform generator -type f \
+# The plan scanned by policy-plan: build/<env>/plan.json (Atlantis passes its project's plan).
+POLICY_PLAN ?= build/local/plan.json
+POLICY_ENV = $(notdir $(patsubst %/,%,$(dir $(POLICY_PLAN))))
+# What the plan is made of: it is made again only when one of these is newer.
+POLICY_PLAN_SOURCES := $(shell find catalog environments/$(POLICY_ENV) modules terraform generator -type f \
   -not -path '*/__pycache__/*' -not -path '*/.terraform/*' -not -path '*/tests/*' 2>/dev/null)
 
 $(CHECKOV_STAMP): policies/requirements.txt
@@ -111,15 +113,15 @@ $(CHECKOV_STAMP): policies/requirements.txt
 
 $(POLICY_PLAN): $(STAMP) $(POLICY_PLAN_SOURCES)
 	@mkdir -p $(@D)
-	@echo "==> planning ENV=local for the policy scan (output in $(@D)/policy-plan.log)"
-	@$(PY) -m generator plan --env local >$(@D)/policy-plan.log 2>&1 || { cat $(@D)/policy-plan.log; exit 1; }
+	@echo "==> planning ENV=$(POLICY_ENV) for the policy scan (output in $(@D)/policy-plan.log)"
+	@$(PY) -m generator plan --env $(POLICY_ENV) >$(@D)/policy-plan.log 2>&1 || { cat $(@D)/policy-plan.log; exit 1; }
 
 .PHONY: policy-static
 policy-static: $(CHECKOV_STAMP) ## checkov (AWS built-ins + policies/checks) on modules/ and terraform/ as written
 	$(CHECKOV) -d modules -d terraform --framework terraform $(CHECKOV_FLAGS)
 
 .PHONY: policy-plan
-policy-plan: $(CHECKOV_STAMP) $(POLICY_PLAN) ## checkov on the local environment's plan (planned first when stale)
+policy-plan: $(CHECKOV_STAMP) $(POLICY_PLAN) ## checkov on POLICY_PLAN (default the local environment's, planned first when stale)
 	$(CHECKOV) -f $(POLICY_PLAN) --framework terraform_plan --repo-root-for-plan-enrichment . $(CHECKOV_FLAGS)
 
 .PHONY: policy
