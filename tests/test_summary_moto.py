@@ -64,16 +64,25 @@ def outside(actions: dict[str, str], endpoint: str) -> dict[str, str]:
     return {a: action for a, action in actions.items() if not a.startswith(endpoint + ".")}
 
 
+class Plans(dict[str, dict[str, Any]]):
+    """Plan JSON by scenario; `summaries` holds the plan.md that `make plan` wrote beside each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
-def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plans]:
     root = copy_repository(tmp_path_factory.mktemp("summary") / "repo")
     fraud, recommender = root / "catalog" / "fraud-scorer.yaml", root / "catalog" / "recommender.yaml"
     originals = {fraud: fraud.read_text(), recommender: recommender.read_text()}
-    found: dict[str, dict[str, Any]] = {}
+    found = Plans()
 
     def planned(name: str, **kwargs: Any) -> None:
         result = workflow.plan(root, "local", capture=True, **kwargs)
         found[name] = json.loads(result.plan_json.read_text())
+        found.summaries[name] = (result.plan_json.parent / "plan.md").read_text()
         for path, text in originals.items():
             path.write_text(text)
 
@@ -167,3 +176,10 @@ def test_summary_of_a_destroy_plan_deletes_everything_and_warns_for_each_endpoin
         "SageMaker endpoint `fraud-scorer` will be deleted: it stops serving requests",
         "SageMaker endpoint `recommender` will be deleted: it stops serving requests",
     ]
+
+
+def test_plan_writes_the_review_summary_beside_the_plan(plans):
+    written = plans.summaries["replace"]
+
+    assert written.startswith("## Plan for environment `local`\n")
+    assert f"→ `{NEW_DIGEST}`" in written
