@@ -38,8 +38,9 @@ validate: $(STAMP) ## Validate catalog/ and environments/
 	$(PY) -m generator validate
 
 .PHONY: render
-render: $(STAMP) ## Render the generated files of every environment
+render: $(STAMP) ## Render the generated files of every environment and atlantis.yaml
 	$(PY) -m generator render --all
+	$(PY) -m generator atlantis
 
 .PHONY: new-endpoint
 new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... optional) and render
