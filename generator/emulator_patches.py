@@ -110,9 +110,68 @@ def _add_update_endpoint() -> None:
     SageMakerResponse.update_endpoint = update_endpoint  # type: ignore[attr-defined]
 
 
+def _add_application_autoscaling_tags() -> None:
+    """moto: Application Auto Scaling has no TagResource, UntagResource or ListTagsForResource.
+
+    The provider tags every scalable target (at least with the default tags) and reads the tags
+    back; the unimplemented action answers 500, which the provider retries for minutes. The tags
+    live on the account/region backend, so a moto reset clears them with everything else.
+    """
+    import json
+
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    def tags_of(self: ApplicationAutoScalingResponse, arn: str) -> dict[str, str]:
+        backend = self.applicationautoscaling_backend
+        if not hasattr(backend, "local_harness_tags"):
+            backend.local_harness_tags = {}
+        return backend.local_harness_tags.setdefault(arn, {})
+
+    original_register = ApplicationAutoScalingResponse.register_scalable_target
+
+    def register_scalable_target(self: ApplicationAutoScalingResponse) -> str:
+        body = original_register(self)
+        tags_of(self, json.loads(body)["ScalableTargetARN"]).update(self._get_param("Tags") or {})
+        return body
+
+    def tag_resource(self: ApplicationAutoScalingResponse) -> str:
+        tags_of(self, self._get_param("ResourceARN")).update(self._get_param("Tags") or {})
+        return "{}"
+
+    def untag_resource(self: ApplicationAutoScalingResponse) -> str:
+        tags = tags_of(self, self._get_param("ResourceARN"))
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
+        return json.dumps({"Tags": tags_of(self, self._get_param("ResourceARN"))})
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target  # type: ignore[method-assign]
+    ApplicationAutoScalingResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
+    ApplicationAutoScalingResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
+
+
+def _describe_group_rule_descriptions() -> None:
+    """moto: DescribeSecurityGroupRules drops the description of a rule that references a group.
+
+    It reads the description of CIDR rules only. The provider then plans to add the description
+    of every `aws_vpc_security_group_*_rule` with `referenced_security_group_id` on every run.
+    """
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: SecurityGroupRule) -> str | None:
+        return self.ip_range.get("Description") or self.source_group.get("Description")
+
+    SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
+
+
 PATCHES: tuple[Callable[[], None], ...] = (
     _omit_empty_data_capture_config,
     _keep_enable_network_isolation,
     _keep_deployment_config,
     _add_update_endpoint,
+    _add_application_autoscaling_tags,
+    _describe_group_rule_descriptions,
 )

@@ -110,3 +110,39 @@ def test_update_endpoint_of_missing_endpoint_is_refused(sagemaker) -> None:
     assert raised.value.response["Error"]["Message"] == (
         "Could not find endpoint 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/missing'."
     )
+
+
+def _client(service: str, url: str):
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+
+
+def test_scalable_target_tags_are_kept_and_listed(moto_server: str) -> None:
+    autoscaling = _client("application-autoscaling", moto_server)
+    arn = autoscaling.register_scalable_target(
+        ServiceNamespace="sagemaker",
+        ResourceId=f"endpoint/{_name('endpoint')}/variant/primary",
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount",
+        MinCapacity=1,
+        MaxCapacity=2,
+        Tags={"team": "ml"},
+    )["ScalableTargetARN"]
+
+    autoscaling.tag_resource(ResourceARN=arn, Tags={"env": "local"})
+    autoscaling.untag_resource(ResourceARN=arn, TagKeys=["team"])
+
+    assert autoscaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"env": "local"}
+
+
+def test_security_group_rule_referencing_a_group_keeps_its_description(moto_server: str) -> None:
+    ec2 = _client("ec2", moto_server)
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    model = ec2.create_security_group(GroupName=_name("model"), Description="model", VpcId=vpc)["GroupId"]
+    registry = ec2.create_security_group(GroupName=_name("registry"), Description="registry", VpcId=vpc)["GroupId"]
+    pair = {"GroupId": model, "Description": "Image pull by the model"}
+    rule = ec2.authorize_security_group_ingress(
+        GroupId=registry, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [pair]}]
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+
+    described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
+
+    assert described["Description"] == "Image pull by the model"

@@ -5,9 +5,8 @@ locals {
   errors_alarm_name   = "${var.name}-invocation-5xx-errors"
   create_errors_alarm = try(var.deployment.rollback_on_5xx_errors_per_minute, null) != null
 
-  # In 5.100.0 a change to this list replaces the endpoint (auto_rollback_configuration forces a
-  # new resource), so the module's own alarm name depends on the endpoint name only: changing its
-  # threshold updates the alarm, not the endpoint.
+  # The module's own alarm is named after the endpoint only: changing its threshold updates the
+  # alarm, not the endpoint's deployment configuration.
   rollback_alarm_names = var.deployment == null ? [] : concat(
     local.create_errors_alarm ? [local.errors_alarm_name] : [],
     var.deployment.rollback_alarm_names,

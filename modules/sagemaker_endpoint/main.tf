@@ -1,8 +1,7 @@
 locals {
   # Known at plan time (the Lambda ARN may not be), so it can drive count.
-  needs_credentials = var.registry_auth != "none"
-  # Without the endpoint's security group the model's precondition fails; no half-made rules.
-  reach_lambda_endpoint = local.needs_credentials && var.lambda_endpoint_security_group_id != null
+  needs_credentials        = var.registry_auth != "none"
+  lambda_endpoint_required = "A registry that needs credentials needs lambda_endpoint_security_group_id: SageMaker reaches the credentials Lambda through the VPC endpoint."
 
   # Models and endpoint configurations are immutable: every argument but tags forces a new one.
   # Their names end in a hash of exactly those arguments, so a change creates a new object beside
@@ -24,11 +23,16 @@ locals {
 
   configuration_content = {
     model_name   = local.model_name
-    variants     = { for name, v in var.variants : name => [v.instance_type, v.initial_instance_count, v.initial_variant_weight] }
+    variants     = { for name, v in var.variants : name => [v.instance_type, v.initial_instance_count, local.variant_weights[name]] }
     kms_key_arn  = var.kms_key_arn
     data_capture = var.data_capture
   }
   endpoint_configuration_name = "${var.name}-${substr(sha256(jsonencode(local.configuration_content)), 0, local.hash_length)}"
+
+  # Weights are relative, and 5.100.0 reads them back as 32-bit floats: 0.8 returns as
+  # 0.800000011920929 and forces a new configuration on every plan. Whole numbers (percent
+  # points of the given weight, at least 1) are exact in 32 bits and keep the same split.
+  variant_weights = { for name, v in var.variants : name => max(1, floor(v.initial_variant_weight * 100 + 0.5)) }
 
   # 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's 63 characters.
   hash_length = 10
@@ -70,11 +74,6 @@ resource "aws_sagemaker_model" "this" {
     create_before_destroy = true
 
     precondition {
-      condition     = !local.needs_credentials || var.lambda_endpoint_security_group_id != null
-      error_message = "A registry that needs credentials needs lambda_endpoint_security_group_id: SageMaker reaches the credentials Lambda through the VPC endpoint."
-    }
-
-    precondition {
       condition     = local.needs_credentials == (var.credentials_lambda_arn != null)
       error_message = "credentials_lambda_arn must be set exactly when registry_auth is basic or bearer."
     }
@@ -94,7 +93,7 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
       model_name             = aws_sagemaker_model.this.name
       instance_type          = production_variants.value.instance_type
       initial_instance_count = production_variants.value.initial_instance_count
-      initial_variant_weight = production_variants.value.initial_variant_weight
+      initial_variant_weight = local.variant_weights[production_variants.key]
     }
   }
 

@@ -36,7 +36,7 @@ resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
-  count = local.reach_lambda_endpoint ? 1 : 0
+  count = local.needs_credentials ? 1 : 0
 
   security_group_id            = aws_security_group.model.id
   description                  = "Registry credentials from the Lambda interface endpoint"
@@ -45,10 +45,17 @@ resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
   to_port                      = 443
   referenced_security_group_id = var.lambda_endpoint_security_group_id
   tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = local.lambda_endpoint_required
+    }
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
-  count = local.reach_lambda_endpoint ? 1 : 0
+  count = local.needs_credentials ? 1 : 0
 
   security_group_id            = var.lambda_endpoint_security_group_id
   description                  = "Registry credentials for SageMaker model ${var.name}"
@@ -57,4 +64,11 @@ resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
   to_port                      = 443
   referenced_security_group_id = aws_security_group.model.id
   tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = local.lambda_endpoint_required
+    }
+  }
 }

@@ -173,7 +173,7 @@ run "credentials_without_lambda_endpoint_are_rejected" {
     lambda_endpoint_security_group_id = null
   }
 
-  expect_failures = [aws_sagemaker_model.this]
+  expect_failures = [aws_vpc_security_group_egress_rule.to_lambda_endpoint, aws_vpc_security_group_ingress_rule.lambda_endpoint_from_model]
 }
 
 run "tagged_image_is_rejected" {

@@ -287,3 +287,10 @@ run "autoscaling_min_above_max_is_rejected" {
 
   expect_failures = [var.variants]
 }
+
+run "variant_weights_are_sent_as_whole_numbers" {
+  assert {
+    condition     = toset([for v in aws_sagemaker_endpoint_configuration.this.production_variants : v.initial_variant_weight]) == toset([80, 20])
+    error_message = "Weights 0.8/0.2 must be sent as 80/20: 5.100.0 reads weights back as 32-bit floats, so 0.8 would drift."
+  }
+}
