@@ -3,7 +3,7 @@
 checkov lives in .venv-checkov (it pins an older boto3 than .venv), so it runs here as a
 subprocess with JSON output. Each check has a fixture tests/policies/<CheckClass>.tf whose
 blocks are named `*_pass` (must pass), `*_fail_N` (must fail) or `*_unknown` (the check must
-give no result); other blocks are helpers the check does not judge.
+give no result); other blocks only support those and get no result either.
 """
 
 from __future__ import annotations
