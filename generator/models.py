@@ -47,7 +47,9 @@ def image_host(image: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build: validators are built on first use, so commands that never validate input
+    # (summary, atlantis, --help) do not pay for compiling every model at start-up.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 
 def _check_digest_image(value: str) -> str:
