@@ -44,7 +44,8 @@ render: $(STAMP) ## Render the generated files of every environment and atlantis
 
 .PHONY: new-endpoint
 new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... optional) and render
-	$(PY) -m generator new-endpoint --name "$(NAME)" --image "$(IMAGE)" --envs "$(ENVS)" $(if $(CA_BUNDLE),--ca-bundle "$(CA_BUNDLE)",)
+	$(PY) -m generator new-endpoint --name "$(NAME)" --image "$(IMAGE)" --envs "$(ENVS)" \
+	  --owner "$(OWNER)" --description "$(DESCRIPTION)" $(if $(CA_BUNDLE),--ca-bundle "$(CA_BUNDLE)",)
 
 .PHONY: check-generated
 check-generated: $(STAMP) ## Fail when a generated file is stale

@@ -125,9 +125,12 @@ def test_new_endpoint_refuses_an_image_it_cannot_deploy(repo_copy: Path, image: 
 def test_make_new_endpoint_scaffolds_and_renders(repo_copy: Path) -> None:
     # -o: the copy shares the repository's virtualenv; never let make reinstall it from here.
     result = subprocess.run(
-        ["make", "-s", "-o", ".venv/.installed", "new-endpoint", "NAME=sentiment", f"IMAGE={IMAGE}", "ENVS=dev"],
+        ["make", "-s", "-o", ".venv/.installed", "new-endpoint", "NAME=sentiment", f"IMAGE={IMAGE}", "ENVS=dev",
+         "OWNER=nlp@example.com", "DESCRIPTION=Review sentiment"],
         cwd=repo_copy, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "sentiment" in endpoints_of(repo_copy, "dev")
     assert "sentiment" not in endpoints_of(repo_copy, "local")
+    entry = load_repository(repo_copy).endpoints["sentiment"].entry
+    assert (entry.owner, entry.description) == ("nlp@example.com", "Review sentiment")
