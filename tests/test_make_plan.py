@@ -109,11 +109,24 @@ def test_make_plan_models_pull_through_the_vpc_by_digest(planned: tuple[Path, su
         if environment["registries"][endpoint["registry"]]["auth"] == "none":
             assert auth == []
         else:
-            # The Lambda is created by the same plan, so its ARN is only known after apply.
-            assert len(auth) == 1
-            assert unknown["primary_container"][0]["image_config"][0]["repository_auth_config"][0][
-                "repository_credentials_provider_arn"
-            ] is True
+            function = changes[f'module.registry_credentials["{endpoint["registry"]}"].aws_lambda_function.this']
+            arn = auth[0]["repository_credentials_provider_arn"]
+            assert arn == plan["planned_values"]["outputs"]["credentials_lambda_arns"]["value"][endpoint["registry"]]
+            assert arn == (
+                f"arn:aws:lambda:{environment['aws']['region']}:{environment['aws']['account_id']}"
+                f":function:{function['change']['after']['function_name']}"
+            )
+        # Every value that decides how the image is pulled is known when the plan is reviewed.
+        assert not _any_unknown(unknown["primary_container"][0]["image_config"])
+        assert not _any_unknown(unknown["vpc_config"][0].get("subnets", []))
+
+
+def _any_unknown(marks: Any) -> bool:
+    if isinstance(marks, dict):
+        return any(_any_unknown(v) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_any_unknown(v) for v in marks)
+    return marks is True
 
 
 def test_make_plan_wires_the_credentials_lambda_arn_into_authenticated_models(applied: tuple[Path, dict[str, Any]]) -> None:

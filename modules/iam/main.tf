@@ -70,12 +70,19 @@ locals {
       Condition = local.vpc_condition
     },
     {
+      # Authorized on the interface, but the request names only the permission ID, so the
+      # ec2:Vpc condition cannot be evaluated for it: interfaces of this account and region.
+      Sid      = "DeleteModelNetworkInterfacePermissions"
+      Effect   = "Allow"
+      Action   = ["ec2:DeleteNetworkInterfacePermission"]
+      Resource = ["${local.ec2_arn_prefix}:network-interface/*"]
+    },
+    {
       # These actions have no resource-level permissions (EC2 service authorization reference),
       # so "*" is the only Resource IAM accepts for them.
       Sid    = "DescribeModelNetwork"
       Effect = "Allow"
       Action = [
-        "ec2:DeleteNetworkInterfacePermission",
         "ec2:DescribeDhcpOptions",
         "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSecurityGroups",

@@ -1,6 +1,9 @@
 output "lambda_function_arn" {
   description = "ARN of the credentials Lambda, for RepositoryCredentialsProviderArn."
-  value       = aws_lambda_function.this.arn
+  # Built from the function's name so that it is known at plan time: the execution role's
+  # invoke statement and each model's RepositoryCredentialsProviderArn then show the exact
+  # ARN in the plan. Referencing the resource keeps the dependency on the function.
+  value = "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${aws_lambda_function.this.function_name}"
 }
 
 output "lambda_function_name" {

@@ -159,7 +159,6 @@ run "wildcard_resources_only_where_iam_has_no_resource_level_permissions" {
       for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Sid => s.Action if contains(s.Resource, "*")
       } == {
       DescribeModelNetwork = [
-        "ec2:DeleteNetworkInterfacePermission",
         "ec2:DescribeDhcpOptions",
         "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSecurityGroups",
