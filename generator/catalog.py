@@ -7,14 +7,12 @@ replaced) and checks the rules that relate several files.
 
 from __future__ import annotations
 
-import functools
-import gc
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -154,33 +152,6 @@ def _read_yaml(root: Path, path: Path, problems: list[Problem]) -> SourceFile | 
     return SourceFile(rel, loaded)
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _cyclic_gc_paused(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run `func` with the cyclic garbage collector paused (reference counting still frees).
-
-    Loading keeps every file's YAML node graph for line numbers in messages: many small
-    long-lived objects that the collector would scan again and again while more are allocated.
-    That was about 45% of loading 1,000 catalog files. Nothing here builds garbage cycles that
-    must be collected before the command ends; the collector resumes as before afterwards.
-    """
-
-    @functools.wraps(func)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
-
-
-@_cyclic_gc_paused
 def load_repository(root: Path) -> Repository:
     """Read and validate every input file; raise `InvalidInput` listing every problem found."""
     problems: list[Problem] = []
@@ -266,7 +237,6 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 _CATALOG_ONLY_FIELDS = frozenset({"name", "description", "owner", "environments"})
 
 
-@_cyclic_gc_paused
 def resolve(repo: Repository, environments: list[str] | None = None) -> dict[str, dict[str, ResolvedEndpoint]]:
     """Every endpoint resolved for every requested environment (all by default), sorted by name."""
     problems: list[Problem] = []

@@ -1,12 +1,14 @@
 """YAML loading that keeps line numbers, so messages can point at the offending line.
 
-The document is parsed once: the node graph is composed (it carries the marks) and then
-constructed into plain Python data. Line lookups walk the node graph only when an error is
-reported, so the happy path costs no more than a plain `yaml.load`.
+The happy path is a plain `yaml.load`. The node graph, which carries the marks, is composed
+again from the kept text only when a message asks for a line: keeping every file's node graph
+alive made a large catalog use several times the memory of its data, and made the garbage
+collector re-scan those graphs again and again (measured by `make bench`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +30,16 @@ class YamlSyntaxError(ValueError):
 @dataclass(frozen=True)
 class LoadedYaml:
     data: Any
-    root: yaml.Node | None
+    text: str
+
+    @functools.cached_property
+    def root(self) -> yaml.Node | None:
+        """The document's node graph, composed on first use (the text parsed once already)."""
+        loader = _Loader(self.text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node on `path` that exists (a missing key points at its parent)."""
@@ -56,8 +67,7 @@ class LoadedYaml:
 def load_yaml(text: str) -> LoadedYaml:
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(str(exc.problem or exc), mark.line + 1 if mark else None) from exc
@@ -65,4 +75,4 @@ def load_yaml(text: str) -> LoadedYaml:
         raise YamlSyntaxError(str(exc), None) from exc
     finally:
         loader.dispose()
-    return LoadedYaml(data=data, root=root)
+    return LoadedYaml(data=data, text=text)
