@@ -52,7 +52,10 @@ class Emulator:
             "AWS_DEFAULT_REGION": region,
             "AWS_EC2_METADATA_DISABLED": "true",
             # An emulator error should fail in seconds, not after the provider's 25 retries.
+            # AWS_MAX_ATTEMPTS caps the SDKs (boto3); hashicorp/aws ignores it and reads
+            # max_retries, which the root module takes from this variable.
             "AWS_MAX_ATTEMPTS": "2",
+            "TF_VAR_aws_max_retries": "2",
             "AWS_PROFILE": "",
             "AWS_SESSION_TOKEN": "",
         }

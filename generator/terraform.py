@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,49 @@ class TerraformError(GeneratorError):
         tail = stderr.strip().splitlines()[-20:]
         detail = ("\n" + "\n".join(tail)) if tail else ""
         super().__init__(f"fix: read Terraform's message above — `terraform {command[1]}` exited with {returncode}{detail}")
+
+
+class StateLocked(GeneratorError):
+    """Another Terraform run holds the environment's state lock (S3 lock file)."""
+
+    exit_code = 1
+    MARK = "Error acquiring the state lock"
+
+    def __init__(self, environment: str, info: Mapping[str, str]):
+        self.info = dict(info)
+        lock_id = info.get("ID", "<lock ID>")
+        operation = info.get("Operation", "").removeprefix("OperationType").lower()
+        holder = ", ".join(
+            part
+            for part in (f"by {info['Who']}" if info.get("Who") else "", operation, f"since {info['Created']}" if info.get("Created") else "")
+            if part
+        )
+        super().__init__(
+            f"fix: wait until the other run on {environment} has finished, then run the command again "
+            f"(if none is running any more: terraform force-unlock {lock_id}) — the state of {environment} "
+            f"is locked{f' ({holder})' if holder else ''}; nothing was changed by this run"
+        )
+
+    @classmethod
+    def from_stderr(cls, environment: str, stderr: str) -> StateLocked | None:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", stderr)
+        if cls.MARK not in text:
+            return None
+        # Terraform prints the holder as "Lock Info:" then "  Key: value" lines inside its │ box.
+        info = dict(re.findall(r"^[\s│]*(ID|Path|Operation|Who|Version|Created):\s+(.+?)\s*$", text, flags=re.MULTILINE))
+        return cls(environment, info)
+
+
+def _run_showing_stderr(cmd: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run with output on the terminal as it comes, keeping stderr to recognise a held lock."""
+    kept: list[str] = []
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, **kwargs) as process:  # type: ignore[call-overload]
+        for line in process.stderr:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            kept.append(line)
+        returncode = process.wait()
+    return subprocess.CompletedProcess(list(cmd), returncode, None, "".join(kept))
 
 
 def build_command(binary: str, command: str, *args: str, **options: object) -> list[str]:
@@ -126,10 +170,16 @@ class TerraformRunner:
         cmd = build_command(self.binary, command, *args, **options)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # Streamed to the terminal unless captured: init and plan show their own progress.
-        stream = subprocess.PIPE if self.capture else None
-        result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, stdout=stream, stderr=stream, check=False)
+        if self.capture:
+            result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, capture_output=True, check=False)
+        else:
+            result = _run_showing_stderr(cmd, cwd=self.working_dir, env=self.environ())
         if result.returncode not in ok_codes:
-            raise TerraformError(cmd, result.returncode, result.stderr or "")
+            locked = StateLocked.from_stderr(self.environment, result.stderr or "")
+            if locked is not None:
+                raise locked
+            # Shown already when streamed; repeated in the message only when it was captured.
+            raise TerraformError(cmd, result.returncode, (result.stderr or "") if self.capture else "")
         return result
 
     def var_files(self) -> list[str]:

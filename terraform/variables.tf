@@ -56,6 +56,17 @@ variable "registries" {
   }
 }
 
+variable "aws_max_retries" {
+  description = "Maximum attempts of each AWS API call, or null for the provider's default (25); the local emulator harness sets 2."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.aws_max_retries == null ? true : var.aws_max_retries >= 1
+    error_message = "aws_max_retries must be at least 1 or null."
+  }
+}
+
 variable "kms_key_arn" {
   description = "KMS key that encrypts endpoint storage, or null for the AWS-managed key."
   type        = string
