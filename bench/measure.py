@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,19 +109,20 @@ def command(
     return lambda: run(argv, cwd, env, ok)
 
 
+# Runs the command and prints its peak RSS. The command is started from this small process, not
+# from the benchmark's: on Linux a child's ru_maxrss counts the memory of the process it was
+# forked from until exec, so forking from a large parent would report the parent's size.
+_RSS_WRAPPER = """\
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def peak_rss(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> int:
     """Peak resident set size in bytes of one child process, from its own rusage (wait4)."""
-    process = subprocess.Popen(
-        list(argv), cwd=cwd, env=dict(env) if env is not None else None,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    # wait4 reports this child's rusage alone; RUSAGE_CHILDREN would be the maximum over
-    # every child this process ever waited for.
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode != 0:
-        raise CommandFailed(argv, process.returncode, stderr)
-    return usage.ru_maxrss * 1024  # Linux reports kilobytes
+    wrapper = [sys.executable, "-c", _RSS_WRAPPER, *argv]
+    result = run(wrapper, cwd, env)
+    return int(result.stdout.strip().splitlines()[-1]) * 1024  # Linux reports kilobytes

@@ -7,7 +7,6 @@ import os
 import platform
 import re
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -188,7 +187,3 @@ def machine_lines(machine: Machine) -> list[str]:
         f"- Tools: {versions}",
         f"- Load average (1, 5, 15 min) before: {machine.load_before}; after: {machine.load_after}",
     ]
-
-
-def python_executable() -> str:
-    return sys.executable
