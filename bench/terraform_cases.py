@@ -19,8 +19,7 @@ from typing import Any
 from python_terraform import IsFlagged
 
 from bench import flat, synthetic
-from bench.measure import Pair, command, compare, quiet, repeat, run
-from bench.measure import Samples as Samples
+from bench.measure import Pair, Samples, command, compare, quiet, repeat, run
 from generator import commands, emulator, lambda_package
 from generator.catalog import load_repository
 from generator.terraform import TerraformRunner, build_command, wants_color
@@ -141,8 +140,7 @@ def module_vs_flat(ws: Workspace, source_root: Path, count: int, runs: int, warm
 @dataclass(frozen=True)
 class MakePlanVsBare:
     pair: Pair
-    init: Samples
-    show: Samples
+    show: Samples  # `terraform show -json` of the plan, which make plan runs to write plan.json
     resources: int
 
 
@@ -165,8 +163,7 @@ def make_plan_vs_bare(ws: Workspace, runs: int) -> MakePlanVsBare:
     bare = command(bare_argv, runner.working_dir, tf_env, ok=(0, 2))
     pair = compare(make_plan, bare, runs)
 
-    init_samples = repeat(lambda: runner.init(), runs)
     show_samples = repeat(lambda: runner.show_json(ws.root / "build" / ENV / "plan.tfplan"), runs)
     plan_json = json.loads((ws.root / "build" / ENV / "plan.json").read_text())
     managed = sum(1 for c in plan_json.get("resource_changes", []) if c.get("mode") == "managed")
-    return MakePlanVsBare(pair, init_samples, show_samples, managed)
+    return MakePlanVsBare(pair, show_samples, managed)
