@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint-arn", required=True)
     parser.add_argument("--configuration", required=True, help="configuration it must run on")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait at most")
+    parser.add_argument("--settle", type=int, default=SETTLE_SECONDS, help="seconds before another config counts as a rollback")
+    parser.add_argument("--poll", type=int, default=POLL_SECONDS, help="seconds between two DescribeEndpoint calls")
     args = parser.parse_args(argv)
 
     import boto3  # imported late so --help works without it
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if status == "InService" and current == args.configuration:
             print(f"endpoint {name} is InService on {current}")
             return 0
-        settling = status == "InService" and time.monotonic() - started < SETTLE_SECONDS
+        settling = status == "InService" and time.monotonic() - started < args.settle
         if status not in TRANSITIONAL and not settling:
             reason = described.get("FailureReason") or "no reason given"
             print(
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if time.monotonic() >= deadline:
             print(f"error: endpoint {name} still {status} after {args.timeout}s", file=sys.stderr)
             return 1
-        time.sleep(POLL_SECONDS)
+        time.sleep(args.poll)
 
 
 if __name__ == "__main__":
