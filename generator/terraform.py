@@ -126,6 +126,9 @@ def _base_env(root: Path) -> dict[str, str]:
     env["TF_CLI_CONFIG_FILE"] = str((root / CLI_CONFIG).resolve())
     env["TF_IN_AUTOMATION"] = "1"
     env["TF_INPUT"] = "0"
+    # The endpoint module's rollout wait (local-exec) runs with the interpreter that runs the
+    # generator, which has boto3, whatever `python3` on PATH is.
+    env.setdefault("SAGEMAKER_GITOPS_PYTHON", sys.executable)
     env.pop("TF_WORKSPACE", None)
     return env
 

@@ -202,8 +202,9 @@ resource "terraform_data" "await_endpoint_update" {
   }
 
   provisioner "local-exec" {
+    # python3 with boto3; SAGEMAKER_GITOPS_PYTHON (set by the project's Terraform runner) wins.
     command = join(" ", [
-      "python3", "${path.module}/scripts/await_endpoint.py",
+      "\"$${SAGEMAKER_GITOPS_PYTHON:-python3}\"", "${path.module}/scripts/await_endpoint.py",
       "--endpoint-arn", aws_sagemaker_endpoint.this.arn,
       "--configuration", aws_sagemaker_endpoint_configuration.this.name,
       "--timeout", local.await_timeout_seconds,
