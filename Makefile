@@ -130,8 +130,8 @@ policy-plan: $(CHECKOV_STAMP) $(POLICY_PLAN) ## checkov on POLICY_PLAN (default 
 policy: policy-static policy-plan ## Both checkov scans; inline #checkov:skip comments apply to both
 
 .PHONY: test
-test: $(STAMP) debian-tools ## Run the whole test suite (pytest, including Terraform and registry tests)
-	$(PY) -m pytest -q
+test: $(STAMP) debian-tools ## Run the whole test suite on two workers (pytest, Terraform and registry tests)
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 .PHONY: bench
 bench: $(STAMP) ## Measure the glue against bare Terraform and YAML parsing; writes bench/RESULTS.md
