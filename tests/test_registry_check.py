@@ -97,10 +97,20 @@ def test_check_says_loudly_that_a_private_ca_is_trusted(
 ) -> None:
     result = check(repo, moto_server, "--ca-bundle", str(registry.ca_file))
 
-    assert result.stderr == (
+    assert result.stderr.splitlines()[0] == (
         f"WARNING: verifying TLS against the private CA bundle {registry.ca_file}, NOT the system trust "
-        "store. SageMaker trusts only public CAs: a registry that passes only this way cannot serve SageMaker.\n"
+        "store. SageMaker trusts only public CAs: a registry that passes only this way cannot serve SageMaker."
     )
+
+
+def test_check_shows_progress_per_registry_on_stderr(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
+    result = check(repo, moto_server, "--ca-bundle", str(registry.ca_file))
+
+    progress = [line for line in result.stderr.splitlines() if line.startswith("==> ")]
+    assert progress and all(line.startswith("==> checking registry ") for line in progress)
+    assert "TLS, V2 API, login, " in progress[0]
 
 
 def test_check_fails_on_a_self_signed_chain_without_ca_bundle(

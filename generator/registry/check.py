@@ -201,6 +201,8 @@ def check(root: Path, env_name: str, ca_bundle: Path | None) -> int:
     results: list[Result] = []
     for name in sorted(env.registries):
         images = [(e.name, e.settings.image) for e in endpoints.values() if e.registry == name]
+        # Progress on stderr: each registry costs network round trips, one per image.
+        print(f"==> checking registry {name} ({env.registries[name].host}): TLS, V2 API, login, {len(images)} image(s)", file=sys.stderr, flush=True)
         results += RegistryCheck(root, env_name, env, name, context, ca_bundle, images).run()
 
     print(f"registry check for environment {env_name}")
