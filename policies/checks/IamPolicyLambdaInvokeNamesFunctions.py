@@ -12,7 +12,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from iam_rules import invoke_names_functions, json_policies_of
+from iam_rules import JSON_POLICY_RESOURCES, invoke_names_functions, json_policies_of
 
 
 class IamPolicyLambdaInvokeNamesFunctions(BaseResourceCheck):
@@ -21,13 +21,7 @@ class IamPolicyLambdaInvokeNamesFunctions(BaseResourceCheck):
             name="Ensure an IAM policy that allows lambda:InvokeFunction names specific function ARNs, never *",
             id="CKV_SMGO_4",
             categories=[CheckCategories.IAM],
-            supported_resources=[
-                "aws_iam_policy",
-                "aws_iam_role_policy",
-                "aws_iam_user_policy",
-                "aws_iam_group_policy",
-                "aws_iam_role",
-            ],
+            supported_resources=JSON_POLICY_RESOURCES,
             guideline="policies/README.md#ckv_smgo_4: list the credentials Lambda ARNs in Resource",
         )
 

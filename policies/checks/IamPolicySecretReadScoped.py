@@ -9,7 +9,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from iam_rules import json_policies_of, reads_one_secret
+from iam_rules import JSON_POLICY_RESOURCES, json_policies_of, reads_one_secret
 
 
 class IamPolicySecretReadScoped(BaseResourceCheck):
@@ -18,13 +18,7 @@ class IamPolicySecretReadScoped(BaseResourceCheck):
             name="Ensure an IAM policy that allows secretsmanager:GetSecretValue names exactly one secret ARN, without wildcards",
             id="CKV_SMGO_7",
             categories=[CheckCategories.SECRETS],
-            supported_resources=[
-                "aws_iam_policy",
-                "aws_iam_role_policy",
-                "aws_iam_user_policy",
-                "aws_iam_group_policy",
-                "aws_iam_role",
-            ],
+            supported_resources=JSON_POLICY_RESOURCES,
             guideline="policies/README.md#ckv_smgo_7: grant GetSecretValue on the one secret ARN the Lambda reads",
         )
 

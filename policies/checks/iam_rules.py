@@ -14,6 +14,14 @@ from PolicyStatement import PolicyStatement, has_wildcard, is_literal_arn, json_
 
 INVOKE = "lambda:InvokeFunction"
 READ_SECRET = "secretsmanager:GetSecretValue"
+# Resources whose IAM policy is JSON text (a `policy` or `inline_policy` argument).
+JSON_POLICY_RESOURCES = [
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+]
 FUNCTION_ARN = re.compile(
     r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$"
 )
