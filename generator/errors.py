@@ -38,17 +38,19 @@ class InvalidInput(GeneratorError):
 
 
 class StaleFiles(GeneratorError):
-    """Generated files differ from a fresh render."""
+    """Generated files differ from a fresh render; `command` is what regenerates them."""
 
     exit_code = 1
 
-    def __init__(self, paths: list[str]):
+    def __init__(
+        self,
+        paths: list[str],
+        command: str = "`make render` (python -m generator render --all)",
+        what: str = "generated files",
+    ):
         self.paths = sorted(paths)
         listing = "\n".join(f"  {p}" for p in self.paths)
-        super().__init__(
-            "fix: run `make render` (python -m generator render --all) and commit the result"
-            f" — these generated files are stale:\n{listing}"
-        )
+        super().__init__(f"fix: run {command} and commit the result — these {what} are stale:\n{listing}")
 
 
 class UsageError(GeneratorError):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import GeneratorError, InvalidInput, Problem
+from generator.errors import InvalidInput, Problem, StaleFiles
 from generator.fsutil import stale_files, write_all_atomically
 
 BEGIN_MARKER = "<!-- BEGIN_TF_DOCS -->"
@@ -24,20 +24,6 @@ END_MARKER = "<!-- END_TF_DOCS -->"
 MODULES_DIR = Path("modules")
 
 _VARIABLE_ORDER = ("description", "type", "default")
-
-
-class StaleModuleDocs(GeneratorError):
-    """A module README's generated block differs from a fresh render."""
-
-    exit_code = 1
-
-    def __init__(self, paths: list[str]):
-        self.paths = sorted(paths)
-        listing = "\n".join(f"  {p}" for p in self.paths)
-        super().__init__(
-            "fix: run `python -m generator module-docs` and commit the result"
-            f" — these module READMEs are stale:\n{listing}"
-        )
 
 
 @dataclass(frozen=True)
@@ -227,7 +213,11 @@ def module_docs(root: Path, check: bool) -> int:
     if check:
         stale = stale_files(files)
         if stale:
-            raise StaleModuleDocs([p.relative_to(root).as_posix() for p in stale])
+            raise StaleFiles(
+                [p.relative_to(root).as_posix() for p in stale],
+                command="`python -m generator module-docs`",
+                what="module READMEs",
+            )
         print(f"ok: {len(files)} module READMEs are current")
         return 0
     changed = write_all_atomically(files)
