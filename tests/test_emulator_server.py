@@ -1,0 +1,70 @@
+"""The emulator runs moto one request at a time, because moto's backends are not thread-safe."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from generator.emulator_server import OneRequestAtATime
+
+
+class CountingApp:
+    """A WSGI app that records how many requests it is handling at the same moment."""
+
+    def __init__(self, status: str = "200 OK") -> None:
+        self.status = status
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._guard = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self._guard:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        start_response(self.status, [("Content-Type", "text/plain")])
+
+        def body() -> Any:
+            time.sleep(0.01)  # a lazily computed body still counts as handling the request
+            yield b"ok"
+            with self._guard:
+                self.in_flight -= 1
+
+        return body()
+
+
+def _call(app: OneRequestAtATime, action: str = "Action=DescribeVpcs") -> tuple[str, bytes]:
+    seen: dict[str, str] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"] = status
+
+    body = b"".join(
+        app({"REQUEST_METHOD": "POST", "QUERY_STRING": action, "PATH_INFO": "/"}, start_response)
+    )
+    return seen["status"], body
+
+
+def test_concurrent_requests_reach_moto_one_at_a_time() -> None:
+    inner = CountingApp()
+    app = OneRequestAtATime(inner)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: _call(app), range(32)))
+
+    assert results == [("200 OK", b"ok")] * 32
+    assert inner.most_in_flight == 1
+
+
+def test_a_server_error_is_logged_with_the_action(caplog: pytest.LogCaptureFixture) -> None:
+    app = OneRequestAtATime(CountingApp(status="500 Internal Server Error"))
+
+    with caplog.at_level(logging.ERROR, logger="emulator"):
+        status, _ = _call(app, action="Action=AuthorizeSecurityGroupEgress")
+
+    assert status.startswith("500")
+    assert "AuthorizeSecurityGroupEgress" in caplog.text
