@@ -1,5 +1,10 @@
+data "aws_partition" "current" {}
+
 locals {
   name = "sagemaker-gitops-${var.environment}"
+  s3   = "arn:${data.aws_partition.current.partition}:s3:::"
+
+  data_captures = [for e in values(var.endpoints) : e.data_capture if e.data_capture != null]
 
   authenticated_registries = { for name, r in var.registries : name => r if r.auth != "none" }
 
@@ -36,8 +41,12 @@ module "iam" {
   credentials_lambda_arns = { for name, m in module.registry_credentials : name => m.lambda_function_arn }
   kms_key_arns            = var.kms_key_arn == null ? [] : [var.kms_key_arn]
   model_artifact_s3_arns = sort(distinct([
-    for e in values(var.endpoints) : "arn:aws:s3:::${trimprefix(e.model_data_url, "s3://")}" if e.model_data_url != null
+    for e in values(var.endpoints) : "${local.s3}${trimprefix(e.model_data_url, "s3://")}" if e.model_data_url != null
   ]))
+  data_capture_s3_arns = sort(distinct([
+    for c in local.data_captures : "${local.s3}${trimsuffix(trimprefix(c.destination_s3_uri, "s3://"), "/")}/*"
+  ]))
+  data_capture_kms_key_arns = sort(distinct([for c in local.data_captures : c.kms_key_arn if c.kms_key_arn != null]))
 }
 
 module "endpoint" {

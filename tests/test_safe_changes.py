@@ -180,6 +180,18 @@ def test_apply_then_plan_has_no_changes(fifty: Path) -> None:
     assert not result.has_changes, _changed_resources(result.plan_json)
 
 
+def test_execution_role_may_write_data_capture_to_its_prefix_only(fifty: Path) -> None:
+    iam = _aws(fifty, "iam")
+    document = iam.get_role_policy(RoleName="sagemaker-gitops-local-execution", PolicyName="sagemaker-execution")["PolicyDocument"]
+    statements = document if isinstance(document, dict) else json.loads(document)
+
+    writes = [s for s in statements["Statement"] if "s3:PutObject" in s["Action"]]
+
+    assert writes == [
+        {"Sid": "WriteDataCapture", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::example-capture/bench/*"]}
+    ]
+
+
 def test_rollout_changes_only_resources_of_the_changed_endpoint(rollout: Rollout) -> None:
     assert rollout.plan
     assert [a for a in rollout.plan if not a.startswith(f'module.endpoint["{CHANGED}"].')] == []

@@ -137,6 +137,27 @@ locals {
     },
   ]
 
+  # Data capture is written by SageMaker with this role: objects under the capture prefixes,
+  # encrypted with the capture key when one is set (S3 asks KMS for a data key on the role's behalf).
+  data_capture_statements = concat(
+    length(var.data_capture_s3_arns) == 0 ? [] : [
+      {
+        Sid      = "WriteDataCapture"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = sort(distinct(var.data_capture_s3_arns))
+      },
+    ],
+    length(var.data_capture_kms_key_arns) == 0 ? [] : [
+      {
+        Sid      = "EncryptDataCapture"
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:GenerateDataKey"]
+        Resource = sort(distinct(var.data_capture_kms_key_arns))
+      },
+    ],
+  )
+
   execution_policy = {
     Version = "2012-10-17"
     Statement = concat(
@@ -145,6 +166,7 @@ locals {
       local.invoke_statements,
       local.artifact_statements,
       local.kms_statements,
+      local.data_capture_statements,
     )
   }
 }

@@ -61,6 +61,28 @@ variable "kms_key_arns" {
   }
 }
 
+variable "data_capture_s3_arns" {
+  description = "S3 prefixes, as object ARNs ending in /*, that endpoints with data capture write captured requests and responses to (s3:PutObject)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.data_capture_s3_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*\\*$", arn))])
+    error_message = "data_capture_s3_arns must be S3 prefixes such as arn:aws:s3:::bucket/capture/fraud-scorer/*, ending in /*."
+  }
+}
+
+variable "data_capture_kms_key_arns" {
+  description = "KMS key ARNs that captured data is encrypted with (kms:Encrypt and kms:GenerateDataKey for SSE-KMS writes)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.data_capture_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-zA-Z-]+$", arn))])
+    error_message = "data_capture_kms_key_arns must be KMS key ARNs such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

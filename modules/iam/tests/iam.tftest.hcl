@@ -230,6 +230,39 @@ run "no_artifacts_or_keys_means_no_s3_or_kms_permission" {
   }
 }
 
+run "data_capture_destinations_and_keys_are_granted_exactly" {
+  command = plan
+
+  variables {
+    data_capture_s3_arns      = ["arn:aws:s3:::example-capture/fraud-scorer/*"]
+    data_capture_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab"]
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : [s.Action, s.Resource] if s.Sid == "WriteDataCapture"
+    ] == [[["s3:PutObject"], ["arn:aws:s3:::example-capture/fraud-scorer/*"]]]
+    error_message = "s3:PutObject must cover exactly the data capture prefixes."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : [s.Action, s.Resource] if s.Sid == "EncryptDataCapture"
+    ] == [[["kms:Encrypt", "kms:GenerateDataKey"], ["arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab"]]]
+    error_message = "kms:Encrypt and kms:GenerateDataKey must cover exactly the data capture keys."
+  }
+}
+
+run "data_capture_to_a_whole_bucket_is_rejected" {
+  command = plan
+
+  variables {
+    data_capture_s3_arns = ["arn:aws:s3:::example-capture"]
+  }
+
+  expect_failures = [var.data_capture_s3_arns]
+}
+
 run "whole_bucket_artifact_arn_is_rejected" {
   command = plan
 
