@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from generator import quotas
 from generator.catalog import Repository, load_repository, resolve
 from generator.errors import StaleFiles, UsageError
 from generator.fsutil import stale_files, write_all_atomically
@@ -25,6 +26,7 @@ def _environments(repo: Repository, env: str | None, all_envs: bool) -> list[str
 def validate(root: Path) -> int:
     repo = load_repository(root)
     resolved = resolve(repo)
+    quotas.report(repo.environments, resolved)
     count = sum(len(v) for v in resolved.values())
     print(f"ok: {len(repo.endpoints)} endpoints, {len(repo.environments)} environments, {count} deployments")
     return 0
@@ -33,7 +35,9 @@ def validate(root: Path) -> int:
 def render(root: Path, env: str | None, all_envs: bool, check: bool) -> int:
     repo = load_repository(root)
     envs = _environments(repo, env, all_envs)
-    files = render_files(repo, resolve(repo, envs))
+    resolved = resolve(repo, envs)
+    quotas.report(repo.environments, resolved)
+    files = render_files(repo, resolved)
     if check:
         stale = stale_files(files)
         if stale:

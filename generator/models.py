@@ -252,6 +252,9 @@ class NetworkSettings(_Strict):
     # SageMaker reaches the credentials Lambda through an interface endpoint. With private DNS
     # off, the modules publish lambda.<region>.amazonaws.com in a private hosted zone instead.
     lambda_endpoint_private_dns: bool = True
+    # Inbound rules per security group the account allows (AWS's default is 60). Every endpoint
+    # adds one to its registry's group, so the generator warns before an apply would fail.
+    security_group_rule_quota: Annotated[int, Field(ge=1, le=1000, strict=True)] = 60
 
     @field_validator("subnet_ids")
     @classmethod

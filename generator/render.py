@@ -40,7 +40,8 @@ def environment_tfvars(env: Environment) -> str:
             "environment": env.name,
             "aws_region": s.aws.region,
             "aws_account_id": s.aws.account_id,
-            "network": s.network.model_dump(),
+            # The rule quota only feeds the generator's own warning; Terraform has no use for it.
+            "network": s.network.model_dump(exclude={"security_group_rule_quota"}),
             "registries": {name: r.model_dump() for name, r in sorted(s.registries.items())},
             "kms_key_arn": s.kms_key_arn,
             "tags": dict(s.tags),

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import emulator, lambda_package, summary
+from generator import emulator, lambda_package, quotas, summary
 from generator.aws_credentials import check_credentials
 from generator.catalog import Environment, load_repository, resolve
 from generator.errors import UsageError
@@ -48,7 +48,9 @@ def _prepare(root: Path, env_name: str) -> Environment:
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
         raise UsageError(f"fix: use ENV=<one of {known}> — environment {env_name!r} has no environments/{env_name}/environment.yaml")
-    changed = write_all_atomically(render_files(repo, resolve(repo, [env_name])))
+    resolved = resolve(repo, [env_name])
+    quotas.report(repo.environments, resolved)
+    changed = write_all_atomically(render_files(repo, resolved))
     for path in changed:
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
