@@ -293,4 +293,11 @@ def _resolve_one(
             Problem(source.path, source.loaded.line_of(image_from), ".".join(image_from), f"use an image from the {env_name} registry ({hosts}), or add {host} to {env.source.path} under registries", f"registry host {host!r} is not a registry of environment {env_name!r}")
         )
         return None
+    if settings.model_data_url and not env.settings.network.s3_gateway_route_table_ids:
+        # The model's security group admits S3 only through the environment's gateway endpoint.
+        data_from = override_path + ["model_data_url"] if "model_data_url" in override_raw else ["model_data_url"]
+        problems.append(
+            Problem(source.path, source.loaded.line_of(data_from), ".".join(data_from), f"set network.s3_gateway_route_table_ids in {env.source.path} to the route tables of the model subnets, or remove model_data_url", f"a model in a VPC downloads its artifacts from S3 through the VPC, and environment {env_name!r} has no S3 gateway endpoint")
+        )
+        return None
     return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings)

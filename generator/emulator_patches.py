@@ -11,6 +11,7 @@ this module, so the patches can never leak into a run against real AWS.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -154,16 +155,31 @@ def _add_application_autoscaling_tags() -> None:
 
 
 def _describe_group_rule_descriptions() -> None:
-    """moto: DescribeSecurityGroupRules drops the description of a rule that references a group.
+    """moto: DescribeSecurityGroupRules drops the description of a rule that references a group
+    or a prefix list.
 
-    It reads the description of CIDR rules only. The provider then plans to add the description
-    of every `aws_vpc_security_group_*_rule` with `referenced_security_group_id` on every run.
+    It reads the description of CIDR rules only (and keeps only the ID of a prefix list). The
+    provider then plans to add the description of every `aws_vpc_security_group_*_rule` with
+    `referenced_security_group_id` or `prefix_list_id` on every run.
     """
     from moto.ec2.models.security_groups import SecurityGroupRule
 
-    def description(self: SecurityGroupRule) -> str | None:
-        return self.ip_range.get("Description") or self.source_group.get("Description")
+    original_init = SecurityGroupRule.__init__
+    signature = inspect.signature(original_init)
 
+    def init(self: SecurityGroupRule, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        prefix_list = signature.bind(self, *args, **kwargs).arguments.get("prefix_list_id")
+        self._prefix_list_description = (prefix_list or {}).get("Description")
+
+    def description(self: SecurityGroupRule) -> str | None:
+        return (
+            self.ip_range.get("Description")
+            or self.source_group.get("Description")
+            or getattr(self, "_prefix_list_description", None)
+        )
+
+    SecurityGroupRule.__init__ = init  # type: ignore[method-assign]
     SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
 
 

@@ -255,12 +255,17 @@ class NetworkSettings(_Strict):
     # Inbound rules per security group the account allows (AWS's default is 60). Every endpoint
     # adds one to its registry's group, so the generator warns before an apply would fail.
     security_group_rule_quota: Annotated[int, Field(ge=1, le=1000, strict=True)] = 60
+    # Route tables of the model subnets. When set, the environment gets an S3 gateway endpoint,
+    # which models with model_data_url download their artifacts through.
+    s3_gateway_route_table_ids: list[Annotated[str, Field(pattern=r"^rtb-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list, max_length=16
+    )
 
-    @field_validator("subnet_ids")
+    @field_validator("subnet_ids", "s3_gateway_route_table_ids")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("list each subnet once — the list has duplicates")
+            raise ValueError("list each ID once — the list has duplicates")
         return value
 
 

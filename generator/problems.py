@@ -22,6 +22,7 @@ FIELD_FIXES: dict[str, str] = {
     "account_id": "quote the 12-digit AWS account ID, e.g. \"123456789012\"",
     "vpc_id": "use a VPC ID such as vpc-0a1b2c3d4e5f67890",
     "subnet_ids": "use subnet IDs such as subnet-0a1b2c3d4e5f67890",
+    "s3_gateway_route_table_ids": "use route table IDs such as rtb-0a1b2c3d4e5f67890",
     "security_group_rule_quota": "use the account quota of inbound rules per security group, 1 to 1000 (AWS default 60)",
     "security_group_id": "use a security group ID such as sg-0a1b2c3d4e5f67890",
     "credentials_secret_arn": "use a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",

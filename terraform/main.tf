@@ -20,6 +20,9 @@ module "vpc_endpoints" {
   vpc_id              = var.network.vpc_id
   subnet_ids          = var.network.subnet_ids
   private_dns_enabled = var.network.lambda_endpoint_private_dns
+
+  create_s3_gateway_endpoint = length(var.network.s3_gateway_route_table_ids) > 0
+  route_table_ids            = var.network.s3_gateway_route_table_ids
 }
 
 module "registry_credentials" {
@@ -66,6 +69,7 @@ module "endpoint" {
   variants                          = each.value.variants
   container_environment             = each.value.container_environment
   model_data_url                    = each.value.model_data_url
+  s3_prefix_list_id                 = module.vpc_endpoints.s3_gateway_endpoint_prefix_list_id
   enable_network_isolation          = each.value.enable_network_isolation
   kms_key_arn                       = var.kms_key_arn
   data_capture                      = each.value.data_capture

@@ -27,11 +27,12 @@ variable "aws_account_id" {
 }
 
 variable "network" {
-  description = "VPC and subnets where models run and the registry is reachable; private DNS switch of the Lambda endpoint."
+  description = "VPC and subnets where models run and the registry is reachable; private DNS switch of the Lambda endpoint; route tables that get an S3 gateway endpoint for model artifacts (empty for none)."
   type = object({
     vpc_id                      = string
     subnet_ids                  = list(string)
     lambda_endpoint_private_dns = optional(bool, true)
+    s3_gateway_route_table_ids  = optional(list(string), [])
   })
 }
 

@@ -146,3 +146,17 @@ def test_security_group_rule_referencing_a_group_keeps_its_description(moto_serv
     described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
 
     assert described["Description"] == "Image pull by the model"
+
+
+def test_security_group_rule_to_a_prefix_list_keeps_its_description(moto_server: str) -> None:
+    ec2 = _client("ec2", moto_server)
+    vpc = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]["VpcId"]
+    model = ec2.create_security_group(GroupName=_name("model"), Description="model", VpcId=vpc)["GroupId"]
+    prefix_list = {"PrefixListId": "pl-6da54004", "Description": "Model artifacts from S3"}
+    rule = ec2.authorize_security_group_egress(
+        GroupId=model, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [prefix_list]}]
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+
+    described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
+
+    assert (described["PrefixListId"], described["Description"]) == ("pl-6da54004", "Model artifacts from S3")

@@ -25,6 +25,28 @@ resource "aws_vpc_security_group_egress_rule" "to_registry" {
   tags                         = var.tags
 }
 
+# A model in a VPC downloads model_data_url from S3 through the VPC: HTTPS to the S3 gateway
+# endpoint's prefix list, and nowhere else. The count depends only on model_data_url, which is
+# known at plan time; the prefix list of a gateway endpoint created in the same apply is not.
+resource "aws_vpc_security_group_egress_rule" "to_s3" {
+  count = var.model_data_url == null ? 0 : 1
+
+  security_group_id = aws_security_group.model.id
+  description       = "Model artifacts from S3 through the gateway endpoint"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = var.s3_prefix_list_id
+  tags              = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.s3_prefix_list_id != null
+      error_message = "model_data_url needs s3_prefix_list_id: the model downloads its artifacts through an S3 gateway endpoint in the VPC (set network.s3_gateway_route_table_ids for the environment)."
+    }
+  }
+}
+
 resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
   security_group_id            = var.registry_security_group_id
   description                  = "Image pull by SageMaker model ${var.name}"

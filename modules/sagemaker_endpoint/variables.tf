@@ -162,6 +162,17 @@ variable "model_data_url" {
   }
 }
 
+variable "s3_prefix_list_id" {
+  description = "Prefix list of the S3 gateway endpoint that the model downloads model_data_url through; required when model_data_url is set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.s3_prefix_list_id == null || can(regex("^pl-[0-9a-f]{8,17}$", var.s3_prefix_list_id))
+    error_message = "s3_prefix_list_id must be a prefix list ID such as pl-6da54004, or null."
+  }
+}
+
 variable "enable_network_isolation" {
   description = "Whether the container runs without network access (the image pull itself still uses the VPC)."
   type        = bool

@@ -147,6 +147,7 @@ run "container_settings_reach_the_model" {
   variables {
     container_environment    = { LOG_LEVEL = "info" }
     model_data_url           = "s3://example-artifacts/fraud-scorer/model.tar.gz"
+    s3_prefix_list_id        = "pl-6da54004"
     enable_network_isolation = true
   }
 
@@ -164,6 +165,41 @@ run "container_settings_reach_the_model" {
     condition     = aws_sagemaker_model.this.enable_network_isolation == true
     error_message = "enable_network_isolation must be configurable."
   }
+}
+
+run "model_data_is_downloaded_through_the_s3_gateway_endpoint_only" {
+  variables {
+    model_data_url    = "s3://example-artifacts/fraud-scorer/model.tar.gz"
+    s3_prefix_list_id = "pl-6da54004"
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_s3[0].security_group_id == "sg-0aaaaaaaaaaaaaaaa" &&
+      aws_vpc_security_group_egress_rule.to_s3[0].prefix_list_id == "pl-6da54004" &&
+      aws_vpc_security_group_egress_rule.to_s3[0].cidr_ipv4 == null &&
+      aws_vpc_security_group_egress_rule.to_s3[0].from_port == 443 &&
+      aws_vpc_security_group_egress_rule.to_s3[0].to_port == 443
+    )
+    error_message = "The model may reach S3 on 443 through the gateway endpoint's prefix list only."
+  }
+}
+
+run "no_model_data_means_no_s3_egress" {
+  assert {
+    condition     = length(aws_vpc_security_group_egress_rule.to_s3) == 0
+    error_message = "A model without model_data_url needs no route to S3."
+  }
+}
+
+run "model_data_without_s3_gateway_is_rejected" {
+  command = plan
+
+  variables {
+    model_data_url = "s3://example-artifacts/fraud-scorer/model.tar.gz"
+  }
+
+  expect_failures = [aws_vpc_security_group_egress_rule.to_s3]
 }
 
 run "credentials_without_lambda_endpoint_are_rejected" {
