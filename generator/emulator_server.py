@@ -15,41 +15,78 @@ so serialising costs little throughput.
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import logging
+import re
 import sys
 import threading
+import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+# Identifiers worth a line in the request log; never values (a secret can be a parameter).
+LOGGED_PARAMETERS = re.compile(
+    r"^(GroupName|(.*\.)?GroupId|.*PrefixListId|SecurityGroupRuleId(\.\d+)?|VpcEndpointId(\.\d+)?"
+    r"|EndpointName|EndpointConfigName|ModelName|RoleName|FunctionName)$"
+)
+# IDs that a create call hands out, read from its response for the log.
+CREATED_IDS = re.compile(rb"<(?:groupId|securityGroupRuleId|vpcEndpointId)>([a-z]+-[0-9a-f]+)<")
+
+
+def describe_request(environ: dict[str, Any], body: bytes) -> str:
+    """`METHOD action identifiers` of one AWS API request, safe to log."""
+    method = environ.get("REQUEST_METHOD", "")
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    params: dict[str, Any] = {}
+    if target:
+        try:
+            decoded = json.loads(body or b"{}")
+        except ValueError:
+            decoded = {}
+        params = decoded if isinstance(decoded, dict) else {}
+        action = target
+    else:
+        form = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            form.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
+        params = {k: v[0] for k, v in form.items()}
+        action = params.get("Action") or environ.get("PATH_INFO", "")
+    ids = " ".join(f"{k}={v}" for k, v in sorted(params.items()) if LOGGED_PARAMETERS.match(k) and isinstance(v, str))
+    return f"{method} {action} {ids}".rstrip()
+
+
 class OneRequestAtATime:
     """WSGI middleware: runs the wrapped application, body included, under one lock.
 
-    The body is read inside the lock because a WSGI application may compute it lazily.
-    Server errors are written to the log with the AWS action, so a failed local apply can be
-    traced back to the emulator.
+    The request body is read before taking the lock (a slow client must not stall the others)
+    and the response body inside it, because a WSGI application may compute it lazily. Every
+    request gets a line in the log (action, identifiers, status, time), server errors at error
+    level, so a failed local apply can be traced back to the emulator.
     """
 
     def __init__(self, app: WsgiApp) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self._log = logging.getLogger("emulator")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request_body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(request_body)
         seen: dict[str, str] = {}
 
-        def remember_status(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Any:
+        def remember_status(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen["status"] = status
-            return (
-                start_response(status, headers, exc_info)
-                if exc_info
-                else start_response(status, headers)
-            )
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
+        started = time.monotonic()
         with self._lock:
+            waited = time.monotonic() - started
             result = self._app(environ, remember_status)
             try:
                 body = list(result)
@@ -57,14 +94,20 @@ class OneRequestAtATime:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        if seen.get("status", "200").startswith("5"):
-            target = (
-                environ.get("HTTP_X_AMZ_TARGET")
-                or environ.get("QUERY_STRING")
-                or environ.get("PATH_INFO", "")
-            )
-            logging.getLogger("emulator").error(
-                "server error %s on %s %s", seen["status"], environ.get("REQUEST_METHOD"), target
+        status = seen.get("status", "")
+        level = logging.ERROR if status.startswith("5") else logging.INFO
+        if self._log.isEnabledFor(level):
+            request = describe_request(environ, request_body)
+            if " Create" in request or " Authorize" in request:
+                created = sorted({m.decode() for chunk in body for m in CREATED_IDS.findall(chunk)})
+                status = f"{status} {' '.join(created)}".rstrip()
+            self._log.log(
+                level,
+                "%s -> %s (%.0f ms, %.0f ms waiting)",
+                request,
+                status,
+                (time.monotonic() - started) * 1000,
+                waited * 1000,
             )
         return body
 
@@ -85,6 +128,7 @@ def main() -> None:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("emulator").setLevel(logging.INFO)  # the request log
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
