@@ -284,20 +284,23 @@ def _resolve_one(
             problems.append(problem)
         return None
 
+    def problem_at(field: str, fix: str, detail: str) -> Problem:
+        """A problem with a merged field, pointing at the override that set it, if one did."""
+        path = [*override_path, field] if field in override_raw else [field]
+        return Problem(source.path, source.loaded.line_of(path), ".".join(path), fix, detail)
+
     host = image_host(settings.image)
     registry = next((n for n, r in env.settings.registries.items() if r.host == host), None)
     if registry is None:
-        image_from = override_path + ["image"] if "image" in override_raw else ["image"]
         hosts = ", ".join(sorted(r.host for r in env.settings.registries.values()))
         problems.append(
-            Problem(source.path, source.loaded.line_of(image_from), ".".join(image_from), f"use an image from the {env_name} registry ({hosts}), or add {host} to {env.source.path} under registries", f"registry host {host!r} is not a registry of environment {env_name!r}")
+            problem_at("image", f"use an image from the {env_name} registry ({hosts}), or add {host} to {env.source.path} under registries", f"registry host {host!r} is not a registry of environment {env_name!r}")
         )
         return None
     if settings.model_data_url and not env.settings.network.s3_gateway_route_table_ids:
         # The model's security group admits S3 only through the environment's gateway endpoint.
-        data_from = override_path + ["model_data_url"] if "model_data_url" in override_raw else ["model_data_url"]
         problems.append(
-            Problem(source.path, source.loaded.line_of(data_from), ".".join(data_from), f"set network.s3_gateway_route_table_ids in {env.source.path} to the route tables of the model subnets, or remove model_data_url", f"a model in a VPC downloads its artifacts from S3 through the VPC, and environment {env_name!r} has no S3 gateway endpoint")
+            problem_at("model_data_url", f"set network.s3_gateway_route_table_ids in {env.source.path} to the route tables of the model subnets, or remove model_data_url", f"a model in a VPC downloads its artifacts from S3 through the VPC, and environment {env_name!r} has no S3 gateway endpoint")
         )
         return None
     return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings)
