@@ -203,12 +203,13 @@ def _repeated_rule_requests_are_idempotent() -> None:
 
     def idempotent_authorize(name: str, egress: bool) -> None:
         original = getattr(SecurityGroupBackend, name)
+        signature = inspect.signature(original)
 
         def authorize(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
                 return original(self, *args, **kwargs)
             except InvalidPermissionDuplicateError:
-                call = inspect.signature(original).bind(self, *args, **kwargs).arguments
+                call = signature.bind(self, *args, **kwargs).arguments
                 group = self.get_security_group_by_name_or_id(call["group_name_or_id"], call.get("vpc_id"))
                 ip_ranges = call.get("ip_ranges") or []
                 if group is None or not isinstance(ip_ranges, list):
@@ -236,12 +237,13 @@ def _repeated_rule_requests_are_idempotent() -> None:
 
     def known_rule_ids(name: str) -> None:
         original = getattr(SecurityGroupBackend, name)
+        signature = inspect.signature(original)
 
         def revoke(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
                 return original(self, *args, **kwargs)
             except InvalidPermissionNotFoundError:
-                rule_ids = inspect.signature(original).bind(self, *args, **kwargs).arguments.get("security_rule_ids")
+                rule_ids = signature.bind(self, *args, **kwargs).arguments.get("security_rule_ids")
                 if not rule_ids:
                     raise
                 raise EC2ClientError(
