@@ -77,8 +77,8 @@ fmt: ## Format Terraform files
 	terraform fmt -recursive
 
 .PHONY: validate-terraform
-validate-terraform: ## terraform validate the root module and every module (offline, no backend)
-	@for dir in terraform $(MODULES); do \
+validate-terraform: ## terraform validate the root module, every module and every module example (offline, no backend)
+	@for dir in terraform $(MODULES) $(sort $(dir $(wildcard modules/*/examples/*/main.tf))); do \
 	  echo "==> terraform validate $$dir"; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir init -backend=false -input=false >/dev/null; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir validate -no-color; \

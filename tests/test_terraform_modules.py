@@ -32,9 +32,42 @@ def _terraform(args: list[str], cwd: Path, data_dir: Path) -> subprocess.Complet
     return subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
+def _modules() -> list[str]:
+    return sorted(d.name for d in MODULES_DIR.iterdir() if d.is_dir() and any(d.glob("*.tf")))
+
+
 def test_every_module_has_terraform_tests() -> None:
-    modules = sorted(d.name for d in MODULES_DIR.iterdir() if d.is_dir() and any(d.glob("*.tf")))
-    assert [m for m in modules if m not in _modules_with_terraform_tests()] == []
+    assert [m for m in _modules() if m not in _modules_with_terraform_tests()] == []
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_module_keeps_the_shared_file_layout(module: str) -> None:
+    # modules/README.md#layout: the same files everywhere, and one locals block that opens main.tf.
+    module_dir = MODULES_DIR / module
+    assert sorted(p.name for p in module_dir.glob("*.tf")) == ["main.tf", "outputs.tf", "variables.tf", "versions.tf"]
+    assert (module_dir / "README.md").is_file()
+    blocks = re.findall(r"^(locals|data|resource|module|variable|output|terraform)\b", (module_dir / "main.tf").read_text(), re.M)
+    assert blocks.count("locals") <= 1 and (blocks[0] == "locals" or "locals" not in blocks), blocks
+    for name in ("outputs.tf", "variables.tf", "versions.tf"):
+        assert not re.search(r"^locals\b", (module_dir / name).read_text(), re.M), name
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_every_run_block_states_its_command(module: str) -> None:
+    missing = [
+        f"{path.name}: {name}"
+        for path in sorted((MODULES_DIR / module).glob("tests/*.tftest.hcl"))
+        for name, body in re.findall(r'^run "([^"]+)" \{\n(.*?)^\}', path.read_text(), re.M | re.S)
+        if not re.search(r"^  command = (plan|apply)$", body, re.M)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_module_ships_a_minimal_example(module: str) -> None:
+    example = MODULES_DIR / module / "examples" / "minimal"
+    assert (example / "README.md").is_file()
+    assert re.search(r'^  source = "\.\./\.\./"$', (example / "main.tf").read_text(), re.M)
 
 
 @pytest.mark.integration

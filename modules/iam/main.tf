@@ -1,7 +1,3 @@
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
-
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
@@ -10,13 +6,10 @@ locals {
   ec2_arn_prefix = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
   vpc_arn        = "${local.ec2_arn_prefix}:vpc/${var.vpc_id}"
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/sagemaker/Endpoints/*"
-}
 
-################################################################################
-# Role
-################################################################################
-
-locals {
+  # Policies are built with jsonencode rather than aws_iam_policy_document so that the documents
+  # are plain Terraform data: `terraform test` with a mocked provider can then assert their exact
+  # statements.
   trust_policy = {
     Version = "2012-10-17"
     Statement = [
@@ -30,23 +23,7 @@ locals {
       },
     ]
   }
-}
 
-resource "aws_iam_role" "this" {
-  name                 = var.name
-  description          = "SageMaker execution role for private-registry endpoints"
-  assume_role_policy   = jsonencode(local.trust_policy)
-  max_session_duration = 3600
-  tags                 = var.tags
-}
-
-################################################################################
-# Execution policy
-################################################################################
-
-# Built with jsonencode rather than aws_iam_policy_document so that the document is plain
-# Terraform data: `terraform test` with a mocked provider can then assert its exact statements.
-locals {
   vpc_condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn } }
 
   network_statements = [
@@ -170,6 +147,26 @@ locals {
     )
   }
 }
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+################################################################################
+# Role
+################################################################################
+
+resource "aws_iam_role" "this" {
+  name                 = var.name
+  description          = "SageMaker execution role for private-registry endpoints"
+  assume_role_policy   = jsonencode(local.trust_policy)
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+################################################################################
+# Execution policy
+################################################################################
 
 resource "aws_iam_role_policy" "execution" {
   name   = "sagemaker-execution"

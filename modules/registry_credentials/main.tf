@@ -1,18 +1,11 @@
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
-
 locals {
   ec2_arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
   # The secret's own region: Secrets Manager is the only service allowed to use its key.
   secret_region = split(":", var.secret_arn)[3]
-}
 
-################################################################################
-# Role
-################################################################################
-
-locals {
+  # Policies are built with jsonencode rather than aws_iam_policy_document so that the documents
+  # are plain Terraform data: `terraform test` with a mocked provider can then assert their exact
+  # statements.
   trust_policy = {
     Version = "2012-10-17"
     Statement = [
@@ -24,34 +17,7 @@ locals {
       },
     ]
   }
-}
 
-resource "aws_iam_role" "this" {
-  name               = "${var.name}-role"
-  description        = "Registry credentials Lambda ${var.name}: reads one secret"
-  assume_role_policy = jsonencode(local.trust_policy)
-  tags               = var.tags
-}
-
-################################################################################
-# Logs
-################################################################################
-
-resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_158:The group holds no secret values (the handler never logs the login); CloudWatch Logs encrypts it at rest with a service key.
-  #checkov:skip=CKV_AWS_338:Lookup logs have no audit value past log_retention_days (30 by default); CloudTrail records every GetSecretValue.
-  name              = "/aws/lambda/${var.name}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
-}
-
-################################################################################
-# Policy
-################################################################################
-
-# Built with jsonencode rather than aws_iam_policy_document so that the document is plain
-# Terraform data: `terraform test` with a mocked provider can then assert its exact statements.
-locals {
   secret_statements = [
     {
       Sid      = "ReadRegistrySecret"
@@ -117,6 +83,37 @@ locals {
     Statement = concat(local.secret_statements, local.kms_statements, local.log_statements, local.vpc_statements)
   }
 }
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+################################################################################
+# Role
+################################################################################
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-role"
+  description        = "Registry credentials Lambda ${var.name}: reads one secret"
+  assume_role_policy = jsonencode(local.trust_policy)
+  tags               = var.tags
+}
+
+################################################################################
+# Logs
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_158:The group holds no secret values (the handler never logs the login); CloudWatch Logs encrypts it at rest with a service key.
+  #checkov:skip=CKV_AWS_338:Lookup logs have no audit value past log_retention_days (30 by default); CloudTrail records every GetSecretValue.
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+################################################################################
+# Policy
+################################################################################
 
 resource "aws_iam_role_policy" "this" {
   name   = "read-registry-secret"

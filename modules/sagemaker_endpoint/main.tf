@@ -36,7 +36,29 @@ locals {
 
   # 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's 63 characters.
   hash_length = 10
+
+  # Deployment guardrails: the module's own rollback alarm and the variants that autoscale.
+  errors_alarm_name   = "${var.name}-invocation-5xx-errors"
+  create_errors_alarm = try(var.deployment.rollback_on_5xx_errors_per_minute, null) != null
+
+  # The module's own alarm is named after the endpoint only: changing its threshold updates the
+  # alarm, not the endpoint's deployment configuration.
+  rollback_alarm_names = var.deployment == null ? [] : concat(
+    local.create_errors_alarm ? [local.errors_alarm_name] : [],
+    var.deployment.rollback_alarm_names,
+  )
+
+  autoscaled_variants = { for name, v in var.variants : name => v.autoscaling if v.autoscaling != null }
+
+  # A blue/green update may take the maximum execution timeout plus the termination wait.
+  await_timeout_seconds = var.deployment == null ? 3600 : (
+    coalesce(var.deployment.maximum_execution_timeout_seconds, 3600) + var.deployment.termination_wait_seconds + 300
+  )
 }
+
+################################################################################
+# Model
+################################################################################
 
 resource "aws_sagemaker_model" "this" {
   #checkov:skip=CKV_AWS_370:Network isolation is a per-endpoint catalog setting (enable_network_isolation): containers that call services in the VPC need it off, and the image pull goes through the VPC either way.
@@ -79,6 +101,10 @@ resource "aws_sagemaker_model" "this" {
     }
   }
 }
+
+################################################################################
+# Endpoint configuration
+################################################################################
 
 resource "aws_sagemaker_endpoint_configuration" "this" {
   name        = local.endpoint_configuration_name
@@ -129,6 +155,10 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
     create_before_destroy = true
   }
 }
+
+################################################################################
+# Endpoint
+################################################################################
 
 # Updated in place (UpdateEndpoint) whenever the configuration name changes; never replaced,
 # because its name is the catalog name and nothing else about it forces a new endpoint.
@@ -186,6 +216,10 @@ resource "aws_sagemaker_endpoint" "this" {
   }
 }
 
+################################################################################
+# Endpoint update wait
+################################################################################
+
 # Workaround for hashicorp/terraform-provider-aws#40048 (fixed in 6.21.0, present in 5.100.0):
 # the provider can report the endpoint update finished while SageMaker is still switching, and
 # create_before_destroy then deletes the previous configuration under the running update. This
@@ -212,9 +246,182 @@ resource "terraform_data" "await_endpoint_update" {
   }
 }
 
-locals {
-  # A blue/green update may take the maximum execution timeout plus the termination wait.
-  await_timeout_seconds = var.deployment == null ? 3600 : (
-    coalesce(var.deployment.maximum_execution_timeout_seconds, 3600) + var.deployment.termination_wait_seconds + 300
-  )
+################################################################################
+# Network
+################################################################################
+
+# The model containers' own security group: HTTPS to the private registry (image pull) and, when
+# the registry needs credentials, to the Lambda interface endpoint (SageMaker invokes the
+# credentials Lambda from inside the VPC). The matching ingress rules are added to the other
+# side's groups, so nothing else in the VPC gains access.
+
+resource "aws_security_group" "model" {
+  #checkov:skip=CKV2_AWS_5:Attached through aws_sagemaker_model.vpc_config.security_group_ids, which checkov does not count as an attachment.
+  name_prefix = "${var.name}-model-"
+  description = "SageMaker model ${var.name}: HTTPS to the private registry and the Lambda endpoint"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-model" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_registry" {
+  security_group_id            = aws_security_group.model.id
+  description                  = "Image pull from the private registry"
+  ip_protocol                  = "tcp"
+  from_port                    = var.registry_port
+  to_port                      = var.registry_port
+  referenced_security_group_id = var.registry_security_group_id
+  tags                         = var.tags
+}
+
+# A model in a VPC downloads model_data_url from S3 through the VPC: HTTPS to the S3 gateway
+# endpoint's prefix list, and nowhere else. The count depends only on model_data_url, which is
+# known at plan time; the prefix list of a gateway endpoint created in the same apply is not.
+resource "aws_vpc_security_group_egress_rule" "to_s3" {
+  count = var.model_data_url == null ? 0 : 1
+
+  security_group_id = aws_security_group.model.id
+  description       = "Model artifacts from S3 through the gateway endpoint"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = var.s3_prefix_list_id
+  tags              = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.s3_prefix_list_id != null
+      error_message = "model_data_url needs s3_prefix_list_id: the model downloads its artifacts through an S3 gateway endpoint in the VPC (set network.s3_gateway_route_table_ids for the environment)."
+    }
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
+  security_group_id            = var.registry_security_group_id
+  description                  = "Image pull by SageMaker model ${var.name}"
+  ip_protocol                  = "tcp"
+  from_port                    = var.registry_port
+  to_port                      = var.registry_port
+  referenced_security_group_id = aws_security_group.model.id
+  tags                         = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
+  count = local.needs_credentials ? 1 : 0
+
+  security_group_id            = aws_security_group.model.id
+  description                  = "Registry credentials from the Lambda interface endpoint"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.lambda_endpoint_security_group_id
+  tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = local.lambda_endpoint_required
+    }
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
+  count = local.needs_credentials ? 1 : 0
+
+  security_group_id            = var.lambda_endpoint_security_group_id
+  description                  = "Registry credentials for SageMaker model ${var.name}"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.model.id
+  tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = local.lambda_endpoint_required
+    }
+  }
+}
+
+################################################################################
+# Deployment guardrails
+################################################################################
+
+# A CloudWatch alarm that rolls a blue/green update back, and target-tracking autoscaling per
+# production variant.
+
+resource "aws_cloudwatch_metric_alarm" "invocation_5xx_errors" {
+  count = local.create_errors_alarm ? 1 : 0
+
+  alarm_name          = local.errors_alarm_name
+  alarm_description   = "Server errors of endpoint ${var.name} across its variants; rolls a blue/green deployment back."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.deployment.rollback_on_5xx_errors_per_minute
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  tags                = var.tags
+
+  dynamic "metric_query" {
+    for_each = var.variants
+
+    content {
+      id = "v${index(keys(var.variants), metric_query.key)}"
+
+      metric {
+        namespace   = "AWS/SageMaker"
+        metric_name = "Invocation5XXErrors"
+        period      = 60
+        stat        = "Sum"
+        dimensions = {
+          EndpointName = var.name
+          VariantName  = metric_query.key
+        }
+      }
+    }
+  }
+
+  metric_query {
+    id          = "errors"
+    expression  = "SUM([${join(",", [for i, _ in keys(var.variants) : "v${i}"])}])"
+    label       = "Invocation5XXErrors of all variants"
+    return_data = true
+  }
+}
+
+# The scalable target is addressed by endpoint and variant name, not by configuration, so a
+# configuration swap neither replaces nor modifies it, and Terraform never tracks the instance
+# count autoscaling sets (the endpoint resource has no such attribute): the two do not fight.
+resource "aws_appautoscaling_target" "variant" {
+  for_each = local.autoscaled_variants
+
+  service_namespace  = "sagemaker"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.this.name}/variant/${each.key}"
+  min_capacity       = each.value.min_capacity
+  max_capacity       = each.value.max_capacity
+  tags               = var.tags
+}
+
+resource "aws_appautoscaling_policy" "invocations_per_instance" {
+  for_each = local.autoscaled_variants
+
+  name               = "${var.name}-${each.key}-invocations-per-instance"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.variant[each.key].service_namespace
+  scalable_dimension = aws_appautoscaling_target.variant[each.key].scalable_dimension
+  resource_id        = aws_appautoscaling_target.variant[each.key].resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = each.value.target_invocations_per_instance
+    scale_in_cooldown  = each.value.scale_in_cooldown_seconds
+    scale_out_cooldown = each.value.scale_out_cooldown_seconds
+
+    predefined_metric_specification {
+      predefined_metric_type = "SageMakerVariantInvocationsPerInstance"
+    }
+  }
 }

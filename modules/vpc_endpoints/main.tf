@@ -1,9 +1,9 @@
-data "aws_region" "current" {}
-
 locals {
   region          = data.aws_region.current.name
   lambda_dns_name = "lambda.${local.region}.amazonaws.com"
 }
+
+data "aws_region" "current" {}
 
 ################################################################################
 # Lambda interface endpoint

@@ -32,6 +32,8 @@ variables {
 }
 
 run "image_is_pulled_through_the_vpc" {
+  command = apply
+
   assert {
     condition     = aws_sagemaker_model.this.primary_container[0].image_config[0].repository_access_mode == "Vpc"
     error_message = "A private-registry image must be pulled with repository_access_mode = \"Vpc\"."
@@ -44,6 +46,8 @@ run "image_is_pulled_through_the_vpc" {
 }
 
 run "registry_credentials_come_from_the_lambda" {
+  command = apply
+
   assert {
     condition     = aws_sagemaker_model.this.primary_container[0].image_config[0].repository_auth_config[0].repository_credentials_provider_arn == "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
     error_message = "repository_auth_config must name the credentials Lambda."
@@ -51,6 +55,8 @@ run "registry_credentials_come_from_the_lambda" {
 }
 
 run "model_runs_in_the_vpc_with_its_own_security_group" {
+  command = apply
+
   assert {
     condition     = length(aws_sagemaker_model.this.vpc_config) == 1
     error_message = "The model needs vpc_config: without it SageMaker cannot reach the private registry."
@@ -73,6 +79,8 @@ run "model_runs_in_the_vpc_with_its_own_security_group" {
 }
 
 run "security_groups_admit_the_model_only" {
+  command = apply
+
   assert {
     condition = (
       aws_vpc_security_group_egress_rule.to_registry.security_group_id == "sg-0aaaaaaaaaaaaaaaa" &&
@@ -110,6 +118,8 @@ run "security_groups_admit_the_model_only" {
 }
 
 run "registry_port_follows_the_registry" {
+  command = apply
+
   variables {
     registry_port = 5000
   }
@@ -121,6 +131,8 @@ run "registry_port_follows_the_registry" {
 }
 
 run "anonymous_registry_needs_no_lambda" {
+  command = apply
+
   variables {
     registry_auth                     = "none"
     credentials_lambda_arn            = null
@@ -144,6 +156,8 @@ run "anonymous_registry_needs_no_lambda" {
 }
 
 run "container_settings_reach_the_model" {
+  command = apply
+
   variables {
     container_environment    = { LOG_LEVEL = "info" }
     model_data_url           = "s3://example-artifacts/fraud-scorer/model.tar.gz"
@@ -168,6 +182,8 @@ run "container_settings_reach_the_model" {
 }
 
 run "model_data_is_downloaded_through_the_s3_gateway_endpoint_only" {
+  command = apply
+
   variables {
     model_data_url    = "s3://example-artifacts/fraud-scorer/model.tar.gz"
     s3_prefix_list_id = "pl-6da54004"
@@ -186,6 +202,8 @@ run "model_data_is_downloaded_through_the_s3_gateway_endpoint_only" {
 }
 
 run "no_model_data_means_no_s3_egress" {
+  command = apply
+
   assert {
     condition     = length(aws_vpc_security_group_egress_rule.to_s3) == 0
     error_message = "A model without model_data_url needs no route to S3."

@@ -30,6 +30,8 @@ variables {
 }
 
 run "names_derive_from_content" {
+  command = apply
+
   assert {
     condition     = can(regex("^recommender-[0-9a-f]{10}$", aws_sagemaker_model.this.name)) && can(regex("^recommender-[0-9a-f]{10}$", aws_sagemaker_endpoint_configuration.this.name))
     error_message = "Model and configuration names must be the endpoint name plus a 10-character content hash."
@@ -52,6 +54,8 @@ run "names_derive_from_content" {
 }
 
 run "longest_name_stays_within_sagemaker_limit" {
+  command = apply
+
   variables {
     name = "an-endpoint-name-of-forty-eight-characters-exact"
   }
@@ -63,6 +67,8 @@ run "longest_name_stays_within_sagemaker_limit" {
 }
 
 run "digest_change_renames_model_and_configuration" {
+  command = apply
+
   variables {
     image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000002"
   }
@@ -74,6 +80,8 @@ run "digest_change_renames_model_and_configuration" {
 }
 
 run "instance_count_change_renames_configuration_only" {
+  command = apply
+
   variables {
     variants = {
       baseline = { instance_type = "ml.m5.large", initial_instance_count = 2, initial_variant_weight = 0.8 }
@@ -93,6 +101,8 @@ run "instance_count_change_renames_configuration_only" {
 }
 
 run "tag_change_renames_nothing" {
+  command = apply
+
   variables {
     tags = { team = "discovery" }
   }
@@ -125,6 +135,8 @@ run "configuration_switch_waits_for_the_endpoint" {
 }
 
 run "no_guardrails_by_default" {
+  command = apply
+
   assert {
     condition     = length(aws_sagemaker_endpoint.this.deployment_config) == 0 && length(aws_cloudwatch_metric_alarm.invocation_5xx_errors) == 0
     error_message = "Without deployment settings there is no deployment_config and no alarm."
@@ -142,6 +154,8 @@ run "no_guardrails_by_default" {
 }
 
 run "canary_deployment_with_rollback_alarms" {
+  command = apply
+
   variables {
     deployment = {
       traffic_routing                   = "CANARY"
@@ -185,6 +199,8 @@ run "canary_deployment_with_rollback_alarms" {
 }
 
 run "linear_deployment" {
+  command = apply
+
   variables {
     deployment = { traffic_routing = "LINEAR", step_percent = 25, wait_interval_seconds = 120 }
   }
@@ -209,6 +225,8 @@ run "canary_without_step_is_rejected" {
 }
 
 run "data_capture_is_configured_when_asked" {
+  command = apply
+
   variables {
     data_capture = {
       destination_s3_uri  = "s3://example-capture/recommender"
@@ -236,6 +254,8 @@ run "data_capture_is_configured_when_asked" {
 }
 
 run "autoscaling_tracks_invocations_per_instance" {
+  command = apply
+
   variables {
     variants = {
       baseline = {
@@ -289,6 +309,8 @@ run "autoscaling_min_above_max_is_rejected" {
 }
 
 run "variant_weights_are_sent_as_whole_numbers" {
+  command = apply
+
   assert {
     condition     = toset([for v in aws_sagemaker_endpoint_configuration.this.production_variants : v.initial_variant_weight]) == toset([80, 20])
     error_message = "Weights 0.8/0.2 must be sent as 80/20: 5.100.0 reads weights back as 32-bit floats, so 0.8 would drift."

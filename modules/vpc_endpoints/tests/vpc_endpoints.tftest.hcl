@@ -75,6 +75,8 @@ run "lambda_endpoint_uses_private_dns_by_default" {
 }
 
 run "private_hosted_zone_maps_lambda_name_when_private_dns_is_off" {
+  command = apply
+
   variables {
     private_dns_enabled = false
   }
@@ -173,6 +175,8 @@ run "s3_gateway_endpoint_is_off_by_default" {
 }
 
 run "s3_gateway_endpoint_routes_model_subnets" {
+  command = apply
+
   variables {
     create_s3_gateway_endpoint = true
     route_table_ids            = ["rtb-0aaaaaaaaaaaaaaaa"]
