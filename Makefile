@@ -19,7 +19,7 @@ help: ## List every target with one line each
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,emulator]'
 	@touch $@
 
 .PHONY: venv
@@ -48,9 +48,11 @@ new-endpoint: $(STAMP) ## Scaffold catalog/NAME.yaml from IMAGE (ENVS=dev,... op
 	  --owner "$(OWNER)" --description "$(DESCRIPTION)" $(if $(CA_BUNDLE),--ca-bundle "$(CA_BUNDLE)",)
 
 .PHONY: check-generated
-check-generated: $(STAMP) ## Fail when a generated file is stale
+check-generated: $(STAMP) ## Fail when a generated file is stale (tfvars, atlantis.yaml, schemas, module READMEs)
 	$(PY) -m generator render --all --check
 	$(PY) -m generator atlantis --check
+	$(PY) -m generator schema --check
+	$(PY) -m generator module-docs --check
 
 .PHONY: plan
 plan: $(STAMP) ## Render, init and plan ENV (default local, on the embedded AWS)
@@ -85,14 +87,10 @@ validate-terraform: ## terraform validate the root module, every module and ever
 	done
 
 .PHONY: lint
-lint: $(STAMP) ## terraform fmt -check, terraform validate, ruff, generated-file checks, checkov
+lint: $(STAMP) check-generated ## terraform fmt -check, terraform validate, ruff, generated-file checks, checkov
 	terraform fmt -check -recursive
 	@$(MAKE) --no-print-directory validate-terraform
-	$(VENV)/bin/ruff check generator tests
-	$(PY) -m generator render --all --check
-	$(PY) -m generator atlantis --check
-	$(PY) -m generator schema --check
-	$(PY) -m generator module-docs --check
+	$(VENV)/bin/ruff check generator tests bench policies
 	@$(MAKE) --no-print-directory policy
 
 # checkov lives in a virtualenv of its own: it pins an older boto3/botocore than .venv.
@@ -138,5 +136,6 @@ bench: $(STAMP) ## Measure the glue against bare Terraform and YAML parsing; wri
 	$(PY) -m bench
 
 .PHONY: clean
-clean: local-down ## Remove build output (keeps .venv)
+clean: ## Stop the embedded AWS emulator when one runs, remove build output (never builds or removes .venv)
+	@if [ -x $(PY) ]; then $(PY) -m generator local down; fi
 	rm -rf build

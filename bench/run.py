@@ -29,7 +29,7 @@ from bench.report import (
     table,
     terraform_versions,
 )
-from generator import commands
+from generator.cli import main as generator_main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
@@ -114,11 +114,11 @@ def _render_rows(root: Path, size: int, runs: int) -> list[Row]:
 
     def validate() -> None:
         with quiet():
-            commands.validate(root)
+            generator_main(["validate", "--root", str(root)])
 
     def render() -> None:
         with quiet():
-            commands.render(root, None, True, False)
+            generator_main(["render", "--all", "--root", str(root)])
 
     def fresh() -> None:  # every render starts without generated files, so it writes all of them
         _remove_generated(root)
@@ -235,7 +235,7 @@ def summary_section(settings: Settings, work: Path, real_plan: dict | None) -> l
     rows = [Row("4", what, label, pair.project.median, pair.baseline.median, target=SUMMARY_TARGET)]
 
     # The same work in-process, the plan already parsed: what the summarizer itself costs.
-    from generator import summary
+    from generator.review import summary
 
     text = plan_path.read_text(encoding="utf-8")
     plan = json.loads(text)
@@ -311,7 +311,7 @@ def _method() -> list[str]:
         "",
         "1. Synthetic catalogs are generated into a temporary directory from the shapes of `catalog/*.yaml` "
         "(renamed, each with its own image digest), every endpoint deployed to dev, staging and prod with the real "
-        "`environments/*/environment.yaml` files. *In-process* rows call `generator.commands.validate` / `render` "
+        "`environments/*/environment.yaml` files. *In-process* rows call `python -m generator validate` / `render --all` through `generator.cli.main` "
         "inside the benchmark's Python process (no interpreter start-up or imports; output discarded) and compare "
         "with reading and parsing the same files with PyYAML's libyaml loader in the same process. Every render "
         "starts with no generated files, so it writes all nine. *CLI* rows run `python -m generator validate` and "

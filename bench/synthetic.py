@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.models import image_host
+from generator.catalog.models import image_host
 
 HEADER = "# Synthetic benchmark endpoint {index} of {count}, shaped like catalog/{template}.yaml.\n"
 

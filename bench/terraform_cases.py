@@ -20,9 +20,11 @@ from python_terraform import IsFlagged
 
 from bench import flat, synthetic
 from bench.measure import Pair, Samples, command, compare, quiet, repeat, run
-from generator import commands, emulator, lambda_package
-from generator.catalog import load_repository
-from generator.terraform import TerraformRunner, build_command, wants_color
+from generator.catalog.loader import load_repository
+from generator.deploy import lambda_package
+from generator.deploy.terraform import TerraformRunner, build_command, wants_color
+from generator.emulator import launcher as emulator
+from generator.render.tfvars import render_environments
 
 ENV = "local"  # the environment whose AWS is the emulator
 
@@ -56,7 +58,7 @@ class Workspace:
 @contextmanager
 def workspace(target: Path) -> Iterator[Workspace]:
     """Copy the repository to `target`, start and seed its own emulator; always stop it."""
-    from tests.conftest import copy_repository
+    from tests.helpers import copy_repository
 
     root = copy_repository(target)
     settings = load_repository(root).environments[ENV].settings
@@ -90,7 +92,7 @@ def render_synthetic(ws: Workspace, source_root: Path, count: int) -> tuple[dict
     """Replace the copy's catalog with `count` synthetic endpoints and render the environment."""
     synthetic.write_catalog(source_root, ws.root, count, [ENV], shape=flat.restrict)
     with quiet():
-        commands.render(ws.root, ENV, False, False)
+        render_environments(ws.root, ENV, all_envs=False, check=False)
     lambda_package.package(ws.root)
     environment, endpoints = (json.loads(p.read_text()) for p in ws.var_files())
     return environment, endpoints["endpoints"]

@@ -1,10 +1,48 @@
-"""Builders for small, valid repositories that tests then break one field at a time."""
+"""Helpers that tests import: the repository's location and a private copy of it, the generator
+as a user runs it, and builders for small, valid repositories that tests then break one field at
+a time. (Fixtures live in conftest.py; nothing imports from there.)"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What a working copy needs to render and plan; build output and virtualenvs are left out.
+REPO_CONTENT = ("catalog", "environments", "modules", "terraform", "terraform.rc", "Makefile", "pyproject.toml", "generator", "schemas")
+
+
+def copy_repository(target: Path) -> Path:
+    """A private copy of the repository (its own build/ dir, state and emulator), sharing .venv."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in REPO_CONTENT:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", ".terraform", "*.tfstate*"))
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    venv = REPO_ROOT / ".venv"
+    if venv.exists():
+        (target / ".venv").symlink_to(venv)
+    return target
+
+
+def run_generator(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator ...` as a user would, in a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})},
+        check=False,
+    )
+
 
 REGISTRY = "registry.example.com"
 

@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import atlantis
-from generator.catalog import load_repository
-from tests.conftest import REPO_ROOT, run_generator
+from generator.catalog.loader import load_repository
+from generator.render import atlantis
+from tests.helpers import REPO_ROOT, run_generator
 
 SCHEMA = json.loads((REPO_ROOT / "schemas" / "atlantis-repo-config.schema.json").read_text())
 
@@ -167,7 +167,7 @@ def test_atlantis_check_fails_when_the_file_is_stale(with_atlantis):
     result = run_generator("atlantis", "--check", cwd=with_atlantis)
 
     assert result.returncode == 1
-    assert result.stderr.endswith("  atlantis.yaml is stale\n")
+    assert result.stderr.endswith("these generated files are stale:\n  atlantis.yaml\n")
 
 
 def test_atlantis_check_fails_when_the_file_is_missing(repo_copy):

@@ -15,8 +15,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from generator.emulator import ACCESS_KEY, Emulator
-from tests.conftest import REPO_ROOT
+from generator.emulator.launcher import ACCESS_KEY, Emulator
+from tests.helpers import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "modules" / "sagemaker_endpoint" / "scripts" / "await_endpoint.py"
 ROLE_ARN = "arn:aws:iam::123456789012:role/example-execution"

@@ -17,8 +17,8 @@ import yaml
 from bench import flat, synthetic
 from bench.measure import peak_rss
 from bench.report import Row, Target, table
-from generator import commands
-from tests.conftest import REPO_ROOT
+from generator.cli import main as generator_main
+from tests.helpers import REPO_ROOT
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
@@ -26,7 +26,7 @@ ENVIRONMENTS = ["dev", "staging", "prod"]
 def test_synthetic_catalog_validates_for_every_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = synthetic.make_repository(REPO_ROOT, tmp_path, 7, ENVIRONMENTS)
 
-    assert commands.validate(root) == 0
+    assert generator_main(["validate", "--root", str(root)]) == 0
     assert capsys.readouterr().out == "ok: 7 endpoints, 3 environments, 21 deployments\n"
 
 

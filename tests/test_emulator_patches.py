@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from generator.emulator import ACCESS_KEY, SECRET_KEY
+from generator.emulator.launcher import ACCESS_KEY, SECRET_KEY
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/example-execution"
 IMAGE = "registry.example.com/ml/example@sha256:" + "0" * 64

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.emulator_server import OneRequestAtATime
+from generator.emulator.server import OneRequestAtATime
 
 
 class CountingApp:

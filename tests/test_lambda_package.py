@@ -14,8 +14,8 @@ from pathlib import Path
 import hcl2
 from hcl2 import SerializationOptions
 
-from generator.lambda_package import PACKAGE_PATH, SOURCE_DIR, build_zip, package
-from tests.conftest import REPO_ROOT
+from generator.deploy.lambda_package import PACKAGE_PATH, SOURCE_DIR, build_zip, package
+from tests.helpers import REPO_ROOT
 
 MODULE_MAIN = REPO_ROOT / "modules" / "registry_credentials" / "main.tf"
 

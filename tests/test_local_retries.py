@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.emulator import Emulator
-from generator.terraform import check_toolchain
-from tests.conftest import run_generator
+from generator.deploy.terraform import check_toolchain
+from generator.emulator.launcher import Emulator
+from tests.helpers import run_generator
 
 ERROR = b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>emulator failure</Message></Error></ErrorResponse>"
 

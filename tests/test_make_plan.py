@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import copy_repository
+from tests.helpers import copy_repository
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.emulator import ACCESS_KEY, SECRET_KEY, running
-from tests.conftest import copy_repository, run_generator
-from tests.helpers import catalog_yaml, make_repo, tree
+from generator.emulator.launcher import ACCESS_KEY, SECRET_KEY, running
+from tests.helpers import catalog_yaml, copy_repository, make_repo, run_generator, tree
 
 MODEL_DATA = "s3://example-artifacts/demo/model.tar.gz"
 ROUTE_TABLES = "  s3_gateway_route_table_ids: [rtb-0a1b2c3d4e5f60021, rtb-0a1b2c3d4e5f60022]\n"

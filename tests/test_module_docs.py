@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.module_docs import BEGIN_MARKER, END_MARKER
-from tests.conftest import REPO_ROOT
+from generator.render.module_docs import BEGIN_MARKER, END_MARKER
+from tests.helpers import REPO_ROOT
 
 VARIABLES = """\
 variable "name" {

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.workflow import say
-from tests.conftest import REPO_ROOT
+from generator.deploy.workflow import say
+from tests.helpers import REPO_ROOT
 
 # Run in a child process so that its stdout is exactly what the test chooses (a pipe or a pty).
 RUN_VALIDATE = """
 import sys
 from pathlib import Path
-from generator.terraform import TerraformRunner
+from generator.deploy.terraform import TerraformRunner
 TerraformRunner(root=Path(sys.argv[1]), environment="output-test").run("validate", ok_codes=(0, 1))
 """
 ESCAPE = "\x1b["

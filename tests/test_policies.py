@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 CHECKS_DIR = REPO_ROOT / "policies" / "checks"
 FIXTURES_DIR = REPO_ROOT / "tests" / "policies"

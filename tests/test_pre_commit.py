@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 CONFIG = REPO_ROOT / ".pre-commit-config.yaml"
 PRE_COMMIT = REPO_ROOT / ".venv" / "bin" / "pre-commit"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_generator
+from tests.helpers import run_generator
 from tests.registry_fixture import Registry, make_certificates
 from tests.registry_repo import (
     ENVIRONMENT,

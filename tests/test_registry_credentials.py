@@ -10,12 +10,12 @@ from typing import Any
 import boto3
 import pytest
 
-from generator import emulator
-from generator.errors import UsageError
-from generator.models import EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common.errors import UsageError
+from generator.emulator import launcher as emulator
 from generator.registry.client import Login, RegistryError
 from generator.registry.credentials import login_for
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 SECRET_NAME = "sagemaker-gitops/registry/platform"
 

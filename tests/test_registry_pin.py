@@ -8,7 +8,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.conftest import run_generator
+from tests.helpers import run_generator
 from tests.registry_fixture import Registry
 from tests.registry_repo import (
     ENVIRONMENT,

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import deep_merge
+from generator.catalog.loader import deep_merge
 from generator.cli import main
-from generator.fsutil import write_atomically
-from tests.conftest import copy_repository
-from tests.helpers import catalog_yaml, make_repo, tree, write
+from generator.common.files import write_atomically
+from tests.helpers import catalog_yaml, copy_repository, make_repo, tree, write
 
 
 def endpoints_of(root: Path, env: str) -> dict:

@@ -1,9 +1,9 @@
 """Safe changes against the embedded AWS, through the real Terraform: 50 endpoints applied once.
 
 Applying 50 endpoints takes about a minute, so the module applies once and every test reads what
-it needs from three shared steps, in this order: the initial apply, one rollout (an image digest
-change of one catalog file, applied while a second apply is started against the locked state),
-and a final destroy.
+it needs from two shared steps: the initial apply and one rollout (an image digest change of one
+catalog file, applied while a second apply is started against the locked state). The destroy test
+applies a small environment of its own, so no test depends on the order they run in.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,9 @@ from typing import Any
 import boto3
 import pytest
 
-from generator import workflow
-from generator.emulator import ACCESS_KEY, SECRET_KEY, running
-from tests.conftest import REPO_ROOT, copy_repository, run_generator
+from generator.deploy import workflow
+from generator.emulator.launcher import ACCESS_KEY, SECRET_KEY, running
+from tests.helpers import REPO_ROOT, copy_repository, run_generator
 
 pytestmark = pytest.mark.integration
 
@@ -79,13 +80,13 @@ def _changed_resources(plan_json: Path) -> dict[str, list[str]]:
     return {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] not in (["no-op"], ["read"])}
 
 
-@pytest.fixture(scope="module")
-def fifty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A repository copy with 50 local endpoints, applied on its own running emulator."""
-    root = copy_repository(tmp_path_factory.mktemp("fifty") / "repo")
+@contextmanager
+def applied_repository(folder: Path, count: int) -> Iterator[Path]:
+    """A repository copy with `count` local endpoints, applied on its own running emulator."""
+    root = copy_repository(folder / "repo")
     for path in (root / "catalog").glob("*.yaml"):
         path.unlink()
-    for index in range(ENDPOINTS):
+    for index in range(count):
         (root / "catalog" / f"endpoint-{index:02d}.yaml").write_text(_catalog_entry(index))
     assert run_generator("local", "up", cwd=root).returncode == 0
     try:
@@ -94,6 +95,20 @@ def fifty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
     finally:
         run_generator("local", "down", cwd=root)
+
+
+@pytest.fixture(scope="module")
+def fifty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with applied_repository(tmp_path_factory.mktemp("fifty"), ENDPOINTS) as root:
+        yield root
+
+
+@pytest.fixture
+def applied_to_destroy(tmp_path: Path) -> Iterator[Path]:
+    """Its own small environment (every resource kind: guardrails, both registries), so destroying
+    it leaves the shared one to the other tests, whatever order they run in."""
+    with applied_repository(tmp_path, 4) as root:
+        yield root
 
 
 @dataclass(frozen=True)
@@ -240,21 +255,21 @@ def test_state_is_intact_after_the_concurrent_apply(rollout: Rollout) -> None:
     assert rollout.plan_after_has_changes is False
 
 
-def test_destroy_leaves_nothing_behind(fifty: Path, rollout: Rollout) -> None:
-    destroyed = run_generator("apply", "--env", "local", "--destroy", cwd=fifty)
+def test_destroy_leaves_nothing_behind(applied_to_destroy: Path) -> None:
+    destroyed = run_generator("apply", "--env", "local", "--destroy", cwd=applied_to_destroy)
     assert destroyed.returncode == 0, destroyed.stderr[-3000:]
 
-    sagemaker = _aws(fifty, "sagemaker")
+    sagemaker = _aws(applied_to_destroy, "sagemaker")
     assert sagemaker.list_endpoints()["Endpoints"] == []
     assert sagemaker.list_endpoint_configs()["EndpointConfigs"] == []
     assert sagemaker.list_models()["Models"] == []
-    assert _aws(fifty, "lambda").list_functions()["Functions"] == []
-    assert _aws(fifty, "iam").list_roles()["Roles"] == []
-    assert _aws(fifty, "logs").describe_log_groups()["logGroups"] == []
-    assert _aws(fifty, "cloudwatch").describe_alarms()["MetricAlarms"] == []
-    assert _aws(fifty, "application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"] == []
-    assert _aws(fifty, "route53").list_hosted_zones()["HostedZones"] == []
-    ec2 = _aws(fifty, "ec2")
+    assert _aws(applied_to_destroy, "lambda").list_functions()["Functions"] == []
+    assert _aws(applied_to_destroy, "iam").list_roles()["Roles"] == []
+    assert _aws(applied_to_destroy, "logs").describe_log_groups()["logGroups"] == []
+    assert _aws(applied_to_destroy, "cloudwatch").describe_alarms()["MetricAlarms"] == []
+    assert _aws(applied_to_destroy, "application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"] == []
+    assert _aws(applied_to_destroy, "route53").list_hosted_zones()["HostedZones"] == []
+    ec2 = _aws(applied_to_destroy, "ec2")
     # Like AWS, the emulator lists a deleted VPC endpoint for a while, in state "deleted".
     assert {e["State"] for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]} <= {"deleted"}
     assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []

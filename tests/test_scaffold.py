@@ -10,11 +10,11 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from generator.catalog import load_repository
-from generator.errors import UsageError
-from generator.scaffold import new_endpoint
-from generator.schema import CATALOG_SCHEMA_COMMENT, catalog_schema
-from tests.conftest import run_generator
+from generator.catalog.loader import load_repository
+from generator.catalog.schema import CATALOG_SCHEMA_COMMENT, catalog_schema
+from generator.common.errors import UsageError
+from generator.render.scaffold import new_endpoint
+from tests.helpers import run_generator
 
 DIGEST = "sha256:" + "5e" * 32
 IMAGE = f"registry.ml.example.com/nlp/sentiment@{DIGEST}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import run_generator
+from tests.helpers import run_generator
 from tests.registry_fixture import Registry
 from tests.registry_repo import (
     ENVIRONMENT,

@@ -12,14 +12,14 @@ import yaml
 from jsonschema import Draft7Validator
 from pydantic import ValidationError
 
-from generator.models import CatalogEntry, EnvironmentFile
-from generator.schema import (
+from generator.catalog.models import CatalogEntry, EnvironmentFile
+from generator.catalog.schema import (
     CATALOG_SCHEMA_COMMENT,
     ENVIRONMENT_SCHEMA_COMMENT,
     catalog_schema,
     environment_schema,
 )
-from tests.conftest import REPO_ROOT, run_generator
+from tests.helpers import REPO_ROOT, run_generator
 
 DIGEST = "sha256:" + "ab" * 32
 CATALOG: dict[str, Any] = {
@@ -204,6 +204,6 @@ def test_schema_check_fails_on_a_stale_file_and_writes_nothing(repo_copy: Path) 
     assert result.returncode == 1
     assert result.stderr == (
         "error: fix: run `python -m generator schema` and commit the result"
-        " — stale or missing: schemas/catalog.schema.json\n"
+        " — these schema files are stale:\n  schemas/catalog.schema.json\n"
     )
     assert json.loads(stale.read_text()) == {"stale": True}

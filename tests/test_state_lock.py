@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.terraform import StateLocked
-from tests.conftest import REPO_ROOT
+from generator.deploy.terraform import StateLocked
+from tests.helpers import REPO_ROOT
 
 # What Terraform 1.11 printed to stderr when a second apply met the S3 lock file (IDs replaced).
 LOCKED = (Path(__file__).parent / "fixtures" / "state_locked.stderr").read_text()

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator import summary
-from tests.conftest import REPO_ROOT, run_generator
+from generator.review import summary
+from tests.helpers import REPO_ROOT, run_generator
 
 MODEL = 'module.endpoint["fraud-scorer"].aws_sagemaker_model.this'
 ENDPOINT = 'module.endpoint["fraud-scorer"].aws_sagemaker_endpoint.this'
@@ -308,7 +308,7 @@ def test_summary_cli_explains_a_missing_plan(tmp_path: Path):
 def test_summary_template_ships_with_the_package():
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["generator"]
-    templates = [p.relative_to(REPO_ROOT / "generator").as_posix() for p in (REPO_ROOT / "generator" / "templates").iterdir()]
+    templates = [p.relative_to(REPO_ROOT / "generator").as_posix() for p in (REPO_ROOT / "generator" / "review" / "templates").iterdir()]
 
     assert templates
     assert all(any(fnmatch.fnmatch(t, pattern) for pattern in patterns) for t in templates)

@@ -22,8 +22,10 @@ from typing import Any
 
 import pytest
 
-from generator import emulator, summary, workflow
-from tests.conftest import REPO_ROOT, copy_repository
+from generator.deploy import workflow
+from generator.emulator import launcher as emulator
+from generator.review import summary
+from tests.helpers import REPO_ROOT, copy_repository
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.terraform import TerraformRunner
+from generator.deploy.terraform import TerraformRunner
 
 
 class RecordingRunner(TerraformRunner):

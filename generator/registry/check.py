@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn
 
-from generator.catalog import load_repository, resolve
-from generator.errors import GeneratorError, UsageError
-from generator.models import DIGEST_IMAGE_RE, EnvironmentFile
+from generator.catalog.loader import load_repository, resolve
+from generator.catalog.models import DIGEST_IMAGE_RE, EnvironmentFile
+from generator.common.errors import GeneratorError, UsageError
 from generator.registry.client import (
     API_VERSION,
     API_VERSION_HEADER,

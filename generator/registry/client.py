@@ -17,7 +17,7 @@ import ssl
 import urllib.parse
 from dataclasses import dataclass, field
 
-from generator.errors import GeneratorError
+from generator.common.errors import GeneratorError
 
 # Every manifest shape a SageMaker-pullable image can have: single-platform manifests and
 # multi-platform indexes, OCI and Docker. A registry answers a HEAD for a type the client does

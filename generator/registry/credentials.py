@@ -24,9 +24,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import emulator, lambda_package
-from generator.errors import UsageError
-from generator.models import EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common.errors import UsageError
+from generator.common.layout import LAMBDA_SOURCE_DIR
+from generator.emulator import launcher as emulator
 from generator.registry.client import Login, RegistryError
 
 USERNAME_VARIABLE = "REGISTRY_USERNAME"
@@ -94,7 +95,7 @@ def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) ->
     assert arn is not None  # the model requires a secret whenever auth is not none
     region = arn.split(":")[3]
     client = _secrets_client(root, env_name, env, region)
-    handler = _handler_module((root / lambda_package.SOURCE_DIR / "handler.py").resolve())
+    handler = _handler_module((root / LAMBDA_SOURCE_DIR / "handler.py").resolve())
     try:
         credentials = handler.read_credentials(client, arn)
     except handler.CredentialsError as exc:

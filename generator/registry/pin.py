@@ -23,15 +23,15 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.catalog import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
-from generator.errors import GeneratorError, InvalidInput, Problem, UsageError
-from generator.fsutil import write_atomically
-from generator.models import DIGEST_IMAGE_RE, TAG_IMAGE_RE, EnvironmentFile
-from generator.problems import problems_from_validation
+from generator.catalog.models import DIGEST_IMAGE_RE, TAG_IMAGE_RE, EnvironmentFile
+from generator.catalog.problems import problems_from_validation
+from generator.catalog.yamlio import YamlSyntaxError, load_yaml
+from generator.common.errors import GeneratorError, InvalidInput, Problem, UsageError
+from generator.common.files import write_atomically
+from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
 from generator.registry.client import RegistryClient, RegistryError
 from generator.registry.credentials import login_for
 from generator.registry.tls import context_for, private_ca_warning
-from generator.yamlio import YamlSyntaxError, load_yaml
 
 
 class PinFailed(GeneratorError):

@@ -11,7 +11,7 @@ import os
 import ssl
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.common.errors import UsageError
 
 # OpenSSL reads these when it loads the system store; when set, "system" means these files.
 TRUST_OVERRIDE_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")

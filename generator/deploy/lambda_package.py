@@ -10,10 +10,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from generator.fsutil import write_bytes_atomically
+from generator.common.files import write_bytes_atomically
+from generator.common.layout import LAMBDA_PACKAGE_PATH as PACKAGE_PATH
+from generator.common.layout import LAMBDA_SOURCE_DIR as SOURCE_DIR
 
-SOURCE_DIR = Path("modules/registry_credentials/src")
-PACKAGE_PATH = Path("build/lambda/registry_credentials.zip")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.errors import GeneratorError
-from generator.models import EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common.errors import GeneratorError
 
 
 class CredentialsMissing(GeneratorError):

@@ -10,10 +10,8 @@ comment: when it would not, whole resource entries are cut from the end and a no
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,8 +20,7 @@ from typing import Any
 
 import jinja2
 
-from generator.errors import UsageError
-from generator.fsutil import write_atomically
+from generator.common.errors import UsageError
 
 # GitHub refuses longer comment bodies (it counts characters, not bytes).
 COMMENT_LIMIT = 65_535
@@ -461,7 +458,7 @@ def _code(value: str) -> str:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.review", "templates"),
         autoescape=False,  # markdown, not HTML; values go through the `code` filter
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -499,20 +496,3 @@ def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT) -> str:
     plan = load_plan(plan_json)
     hint = f"`terraform show` of the plan file beside {plan_json.name}"
     return render(summarize(plan), limit=limit, full_plan_hint=hint)
-
-
-def _command(args: argparse.Namespace) -> int:
-    text = summary_markdown(args.plan_json)
-    if args.out:
-        write_atomically(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("summary", help="markdown review summary of `terraform show -json` output (a PR comment)")
-    p.add_argument("plan_json", type=Path, metavar="PLAN_JSON", help="e.g. build/<env>/plan.json")
-    p.add_argument("--out", type=Path, help="write the summary to FILE instead of stdout")
-    p.set_defaults(handler=_command)

@@ -13,19 +13,17 @@ The file is byte-for-byte reproducible: fixed key order, no YAML anchors, traili
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.catalog import ENVIRONMENT_FILE, ENVIRONMENTS_DIR, load_repository
-from generator.errors import GeneratorError
-from generator.fsutil import write_atomically
+from generator.catalog.loader import load_repository
+from generator.common import files
+from generator.common.errors import GeneratorError
+from generator.common.layout import ATLANTIS_FILE, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
 
-ATLANTIS_FILE = "atlantis.yaml"
 WORKFLOW = "sagemaker-gitops"
 EMULATOR_WORKFLOW = "sagemaker-gitops-emulator"
 APPLY_REQUIREMENTS = ["approved", "mergeable"]
@@ -166,8 +164,8 @@ def render(root: Path) -> str:
     return dump(config({name: bool(env.settings.emulator) for name, env in repo.environments.items()}))
 
 
-def check(root: Path) -> list[str]:
-    """Every way the committed file differs from the repository; empty when it is current."""
+def structural_problems(root: Path) -> list[str]:
+    """Projects and environment folders that do not match; empty when they do."""
     path = root / ATLANTIS_FILE
     if not path.is_file():
         return [f"{ATLANTIS_FILE} is missing"]
@@ -189,30 +187,18 @@ def check(root: Path) -> list[str]:
         for d, name in sorted(dirs.items(), key=lambda item: str(item[0]))
         if not (isinstance(d, str) and d.startswith(f"{ENVIRONMENTS_DIR}/") and d.split("/", 1)[1] in folders)
     ]
-    if not problems and text != render(root):
-        problems.append(f"{ATLANTIS_FILE} is stale")
     return problems
 
 
-def run(root: Path, check_only: bool) -> int:
-    if check_only:
-        problems = check(root)
+def check_or_write(root: Path, *, check: bool) -> tuple[bool, int]:
+    """Keep atlantis.yaml current; returns (whether it was written, how many projects it has).
+
+    With `check`, a project without an environment folder (or the reverse) is named before the
+    file is compared byte for byte.
+    """
+    if check:
+        problems = structural_problems(root)
         if problems:
             raise AtlantisConfigError(problems)
-        print(f"ok: {ATLANTIS_FILE} is current ({len(environment_folders(root))} projects)")
-        return 0
-    text = render(root)
-    path = root / ATLANTIS_FILE
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        print(f"ok: {ATLANTIS_FILE} was already current", file=sys.stderr)
-    else:
-        write_atomically(path, text)
-        print(f"wrote {ATLANTIS_FILE}", file=sys.stderr)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("atlantis", help="write atlantis.yaml (one project per environment); --check only verifies it")
-    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when atlantis.yaml is stale or misses an environment")
-    p.set_defaults(handler=lambda a: run(a.root.resolve(), a.check))
+    written = files.check_or_write(root, {root / ATLANTIS_FILE: render(root)}, check=check, command="`python -m generator atlantis`")
+    return bool(written), len(environment_folders(root))

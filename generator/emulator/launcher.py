@@ -9,6 +9,7 @@ every machine and the committed environment file can name them.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -23,8 +24,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import GeneratorError
-from generator.models import EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common.errors import GeneratorError, UsageError
+from generator.common.layout import build_dir
 
 # Changing this changes every ID moto generates, and so environments/local/environment.yaml.
 RANDOM_SEED = 20261125
@@ -62,7 +64,7 @@ class Emulator:
 
 
 def state_dir(root: Path) -> Path:
-    return root / "build" / "local"
+    return build_dir(root, "local")
 
 
 def _files(root: Path) -> tuple[Path, Path, Path]:
@@ -111,19 +113,21 @@ def start(root: Path, timeout: float = 30.0) -> Emulator:
     existing = running(root)
     if existing:
         return existing
+    if importlib.util.find_spec("moto") is None:
+        raise EmulatorError("fix: install the emulator extra (`make venv` does: pip install -e '.[dev,emulator]') — moto is not installed")
     pid_file, url_file, log_file = _files(root)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_file, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator.emulator_server", "--port", str(port)],
+            [sys.executable, "-m", "generator", "emulator-server", "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in `make` must not kill it half-way through a stop
             cwd=root,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
         )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -236,3 +240,21 @@ def seed(emulator: Emulator, env: EnvironmentFile) -> dict[str, str]:
             f"fix: write these IDs into environments/local/environment.yaml — the emulator created other IDs than the file names: {listing}"
         )
     return got
+
+
+def up(root: Path) -> tuple[Emulator, bool, str]:
+    """`make local-up`: the running emulator of this checkout, or a new one seeded for the
+    environment marked `emulator: true`. Returns (emulator, whether it was started now, that
+    environment's name)."""
+    from generator.catalog.loader import load_repository
+
+    repo = load_repository(root)
+    local = next((e for e in repo.environments.values() if e.settings.emulator), None)
+    existing = running(root)
+    if existing:
+        return existing, False, local.name if local else ""
+    if local is None:
+        raise UsageError("fix: mark one environment with `emulator: true` — none uses the embedded AWS")
+    started = start(root)
+    seed(started, local.settings)
+    return started, True, local.name

@@ -1,7 +1,7 @@
 """Entry point of the embedded AWS emulator: moto's server, on loopback only.
 
-Started as its own process by `generator.emulator` (`python -m generator.emulator_server`).
-Local-harness adjustments to moto belong in `generator.emulator_patches`, applied here before
+Started as its own process by `generator.emulator.launcher` (`python -m generator.emulator.server`).
+Local-harness adjustments to moto belong in `generator.emulator.patches`, applied here before
 the server starts, so they can never leak into a run against real AWS.
 
 Terraform sends up to ten requests at once. moto's backends are not safe for concurrent use
@@ -14,7 +14,6 @@ so serialising costs little throughput.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import logging
@@ -112,14 +111,9 @@ class OneRequestAtATime:
         return body
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description="Embedded AWS emulator (moto) for the local environment"
-    )
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-
-    from generator import emulator_patches
+def serve(port: int) -> None:
+    """Serve moto on 127.0.0.1:`port` until interrupted (`python -m generator emulator-server`)."""
+    from generator.emulator import patches as emulator_patches
 
     emulator_patches.apply()
     logging.basicConfig(
@@ -139,7 +133,7 @@ def main() -> None:
 
     app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server(
-        "127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler
+        "127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler
     )
     try:
         server.serve_forever()
@@ -148,6 +142,3 @@ def main() -> None:
     finally:
         server.server_close()
 
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,5 @@
-"""Atomic writes: a generated file is either the old one or the complete new one, never half."""
+"""Generated files: atomic writes (the old file or the complete new one, never half) and the one
+check-or-write helper behind `render`, `atlantis`, `schema` and `module-docs`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from generator.common.errors import StaleFiles
 
 
 def write_atomically(path: Path, content: str) -> None:
@@ -48,3 +51,20 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+def check_or_write(root: Path, files: Mapping[Path, str], *, check: bool, command: str, what: str = "generated files") -> list[str]:
+    """The one way a generated file is kept current.
+
+    With `check`, write nothing and raise `StaleFiles` naming every stale or missing file (exit 1),
+    with `command` as the fix. Otherwise write the changed files atomically. Returns the
+    repository-relative paths written (empty when everything was already current).
+    """
+    stale = stale_files(files)
+    relative = [p.relative_to(root).as_posix() for p in stale]
+    if check:
+        if relative:
+            raise StaleFiles(relative, command=command, what=what)
+        return []
+    write_all_atomically({p: files[p] for p in stale})
+    return relative

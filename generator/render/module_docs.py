@@ -8,16 +8,13 @@ writes nothing and fails when a block differs from a fresh render, so CI rejects
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InvalidInput, Problem, StaleFiles
-from generator.fsutil import stale_files, write_all_atomically
+from generator.common.errors import InvalidInput, Problem
 
 BEGIN_MARKER = "<!-- BEGIN_TF_DOCS -->"
 END_MARKER = "<!-- END_TF_DOCS -->"
@@ -206,30 +203,3 @@ def render_readmes(root: Path) -> dict[Path, str]:
     if problems:
         raise InvalidInput(problems)
     return files
-
-
-def module_docs(root: Path, check: bool) -> int:
-    files = render_readmes(root)
-    if check:
-        stale = stale_files(files)
-        if stale:
-            raise StaleFiles(
-                [p.relative_to(root).as_posix() for p in stale],
-                command="`python -m generator module-docs`",
-                what="module READMEs",
-            )
-        print(f"ok: {len(files)} module READMEs are current")
-        return 0
-    changed = write_all_atomically(files)
-    for path in changed:
-        print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
-    if not changed:
-        print(f"ok: {len(files)} module READMEs were already current", file=sys.stderr)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("module-docs", help="regenerate the inputs/outputs tables of modules/*/README.md")
-    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a README is stale")
-    p.set_defaults(handler=lambda a: module_docs(a.root.resolve(), a.check))

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import Problem
-from generator.yamlio import LoadedYaml
+from generator.catalog.yamlio import LoadedYaml
+from generator.common.errors import Problem
 
 # What to do about a field whose value does not match its pattern, by field name.
 FIELD_FIXES: dict[str, str] = {

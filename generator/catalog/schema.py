@@ -1,4 +1,4 @@
-"""JSON Schemas of the hand-written inputs, generated from `generator.models` for editors.
+"""JSON Schemas of the hand-written inputs, generated from `generator.catalog.models` for editors.
 
 Catalog and environment files name their schema in a first-line comment
 (`# yaml-language-server: $schema=...`), so editors complete field names and flag a bad value
@@ -12,21 +12,17 @@ Draft-07 is used because it is what every YAML language server understands.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from generator.errors import GeneratorError
-from generator.fsutil import stale_files, write_all_atomically
-from generator.models import DIGEST_IMAGE_RE, CatalogEntry, EnvironmentFile
+from generator.catalog.models import DIGEST_IMAGE_RE, CatalogEntry, EnvironmentFile
+from generator.common.layout import SCHEMA_DIR
 
-SCHEMA_DIR = "schemas"
 CATALOG_SCHEMA = "catalog.schema.json"
 ENVIRONMENT_SCHEMA = "environment.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -159,26 +155,3 @@ def schema_files(root: Path) -> dict[Path, str]:
         folder / CATALOG_SCHEMA: dump(catalog_schema()),
         folder / ENVIRONMENT_SCHEMA: dump(environment_schema()),
     }
-
-
-def write_schemas(root: Path, check: bool) -> int:
-    files = schema_files(root)
-    if check:
-        stale = stale_files(files)
-        if stale:
-            listing = ", ".join(p.relative_to(root).as_posix() for p in stale)
-            raise GeneratorError(
-                f"fix: run `python -m generator schema` and commit the result — stale or missing: {listing}"
-            )
-        print(f"ok: {SCHEMA_DIR}/ is current")
-        return 0
-    for path in write_all_atomically(files):
-        print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="write schemas/*.schema.json (editor validation of catalog and environment files)")
-    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a schema file is stale")
-    p.set_defaults(handler=lambda a: write_schemas(a.root.resolve(), a.check))

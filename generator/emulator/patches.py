@@ -5,7 +5,7 @@ difference would make the local environment plan changes that real AWS would not
 apply that real AWS would run). The Terraform code stays the same for every environment: no
 `ignore_changes`, no emulator switches, so drift in a real account is never hidden.
 
-`generator.emulator_server` calls `apply()` before the server starts; nothing else imports
+`generator.emulator.server` calls `apply()` before the server starts; nothing else imports
 this module, so the patches can never leak into a run against real AWS.
 """
 

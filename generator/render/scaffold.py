@@ -7,7 +7,6 @@ the new file is checked in memory with the same loader, models and cross-file ru
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -16,10 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.catalog import (
-    CATALOG_DIR,
-    ENVIRONMENT_FILE,
-    ENVIRONMENTS_DIR,
+from generator.catalog.loader import (
     Endpoint,
     Environment,
     Repository,
@@ -27,9 +23,7 @@ from generator.catalog import (
     load_repository,
     resolve,
 )
-from generator.errors import InvalidInput, UsageError
-from generator.fsutil import write_all_atomically, write_atomically
-from generator.models import (
+from generator.catalog.models import (
     DIGEST_IMAGE_RE,
     MAX_ENDPOINT_NAME_LENGTH,
     SAGEMAKER_NAME_PATTERN,
@@ -37,10 +31,13 @@ from generator.models import (
     CatalogEntry,
     image_host,
 )
-from generator.problems import problems_from_validation
-from generator.render import render_files
-from generator.schema import CATALOG_SCHEMA_COMMENT
-from generator.yamlio import load_yaml
+from generator.catalog.problems import problems_from_validation
+from generator.catalog.schema import CATALOG_SCHEMA_COMMENT
+from generator.catalog.yamlio import load_yaml
+from generator.common.errors import InvalidInput, UsageError
+from generator.common.files import write_all_atomically, write_atomically
+from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
+from generator.render.tfvars import render_files
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_INSTANCE_COUNT = 1
@@ -211,26 +208,3 @@ def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver 
         return f"{host}/{repository}@{digest}"
 
     return resolve_tag
-
-
-def _command(args: argparse.Namespace) -> int:
-    root = args.root.resolve()
-    envs = [e.strip() for e in args.envs.split(",") if e.strip()] if args.envs else None
-    resolver = registry_resolver(root, args.ca_bundle)
-    written = new_endpoint(root, args.name, args.image, envs, owner=args.owner, description=args.description, resolver=resolver)
-    for path in written:
-        print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
-    print(f"created {written[0].relative_to(root).as_posix()}; next: `make plan` to review it, then open a pull request")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("new-endpoint", help="scaffold catalog/<name>.yaml with sensible defaults and render the environments")
-    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: current directory)")
-    p.add_argument("--name", required=True, help="endpoint name, also the file name")
-    p.add_argument("--image", required=True, help="<registry-host>/<repository>@sha256:<digest> (or :tag when the registry is reachable)")
-    p.add_argument("--envs", default="", help="comma-separated environments (default: the local emulator environment and dev)")
-    p.add_argument("--owner", default="", help="team or mailbox that answers for the endpoint")
-    p.add_argument("--description", default="", help="one line saying what the endpoint serves")
-    p.add_argument("--ca-bundle", type=Path, default=None, help="trust this CA file for the registry (a private CA; said loudly)")
-    p.set_defaults(handler=_command)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from generator.errors import GeneratorError, UsageError
+from generator.common.errors import GeneratorError, UsageError
 
 MINIMUM_VERSION = (1, 7, 0)
 PROVIDER_MIRROR = Path(os.environ.get("SAGEMAKER_GITOPS_PROVIDER_MIRROR", "/opt/tf-plugins"))

@@ -16,8 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import InvalidInput, Problem
-from generator.models import (
+from generator.catalog.models import (
     ENVIRONMENT_NAME_PATTERN,
     CatalogEntry,
     DeploymentSettings,
@@ -26,12 +25,11 @@ from generator.models import (
     EnvironmentFile,
     image_host,
 )
-from generator.problems import problems_from_validation
-from generator.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
+from generator.catalog.problems import problems_from_validation
+from generator.catalog.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
+from generator.common.errors import InvalidInput, Problem
+from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
 
-CATALOG_DIR = "catalog"
-ENVIRONMENTS_DIR = "environments"
-ENVIRONMENT_FILE = "environment.yaml"
 DEFAULT_VARIANT = "primary"
 
 

@@ -13,13 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import emulator, lambda_package, quotas, summary
-from generator.aws_credentials import check_credentials
-from generator.catalog import Environment, load_repository, resolve
-from generator.errors import UsageError
-from generator.fsutil import write_all_atomically, write_atomically
-from generator.render import render_files
-from generator.terraform import TerraformRunner, check_toolchain
+from generator.catalog import quotas
+from generator.catalog.loader import Environment, load_repository, resolve
+from generator.common.errors import UsageError
+from generator.common.files import write_all_atomically, write_atomically
+from generator.common.layout import build_dir
+from generator.deploy import lambda_package
+from generator.deploy.aws_credentials import check_credentials
+from generator.deploy.terraform import TerraformRunner, check_toolchain
+from generator.emulator import launcher as emulator
+from generator.render.tfvars import render_files
+from generator.review import summary
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,6 @@ class PlanResult:
     plan_file: Path
     plan_json: Path
     has_changes: bool
-
-
-def build_dir(root: Path, env: str) -> Path:
-    return root / "build" / env
 
 
 # The generator runs one command per process, so time since import is time since the command began.

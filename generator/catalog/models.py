@@ -3,7 +3,7 @@
 Every model forbids unknown keys, so a typo such as `instance_typ:` is an error, not a silent
 default. Rules that need only one value live here; rules that relate several files (names
 unique across the catalog, image host equals a registry of the environment, ...) live in
-`generator.catalog`.
+`generator.catalog.loader`.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import sys
 from collections import Counter
 from collections.abc import Mapping
 
-from generator.catalog import Environment, ResolvedEndpoint
-from generator.errors import Problem
+from generator.catalog.loader import Environment, ResolvedEndpoint
+from generator.common.errors import Problem
 
 LAMBDA_ENDPOINT_GROUP = "the Lambda interface endpoint's security group"
 

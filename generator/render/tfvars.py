@@ -11,7 +11,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import ENVIRONMENTS_DIR, Environment, Repository, ResolvedEndpoint
+from generator.catalog import quotas
+from generator.catalog.loader import (
+    Environment,
+    Repository,
+    ResolvedEndpoint,
+    load_repository,
+    resolve,
+)
+from generator.common.errors import UsageError
+from generator.common.files import check_or_write
+from generator.common.layout import ENVIRONMENTS_DIR
 
 ENDPOINTS_TFVARS = "endpoints.tfvars.json"
 ENVIRONMENT_TFVARS = "environment.tfvars.json"
@@ -78,3 +88,27 @@ def render_files(
         files[folder / ENVIRONMENT_TFVARS] = environment_tfvars(env)
         files[folder / BACKEND_HCL] = backend_hcl(env)
     return files
+
+
+def environments_to_render(repo: Repository, env: str | None, all_envs: bool) -> list[str]:
+    if all_envs:
+        return sorted(repo.environments)
+    if env is None:
+        raise UsageError("fix: pass --env ENV or --all")
+    if env not in repo.environments:
+        known = ", ".join(sorted(repo.environments))
+        raise UsageError(f"fix: use one of the environments ({known}) — environment {env!r} has no environments/{env}/environment.yaml")
+    return [env]
+
+
+def render_environments(root: Path, env: str | None, *, all_envs: bool, check: bool) -> tuple[list[str], list[str]]:
+    """Validate everything, then keep the generated files of the chosen environments current.
+
+    Returns (the environments rendered, the repository-relative paths written).
+    """
+    repo = load_repository(root)
+    envs = environments_to_render(repo, env, all_envs)
+    resolved = resolve(repo, envs)
+    quotas.report(repo.environments, resolved)
+    written = check_or_write(root, render_files(repo, resolved), check=check, command="`make render` (python -m generator render --all)")
+    return envs, written

@@ -1,0 +1,21 @@
+"""Where things live in the repository: every path the generator reads or writes is named here once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CATALOG_DIR = "catalog"
+ENVIRONMENTS_DIR = "environments"
+ENVIRONMENT_FILE = "environment.yaml"
+SCHEMA_DIR = "schemas"
+ATLANTIS_FILE = "atlantis.yaml"
+MODULES_DIR = "modules"
+ROOT_MODULE_DIR = "terraform"
+# The registry-credentials Lambda: its source, and the reproducible zip built from it.
+LAMBDA_SOURCE_DIR = Path("modules/registry_credentials/src")
+LAMBDA_PACKAGE_PATH = Path("build/lambda/registry_credentials.zip")
+
+
+def build_dir(root: Path, env: str) -> Path:
+    """Plans, Terraform data and the review summary of one environment (never committed)."""
+    return root / "build" / env
