@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 ENV ?= local
+# GROUP=<group> (or base) limits plan/apply/destroy to one state of the environment.
+GROUP ?=
+STATE_FLAG = $(if $(GROUP),--state $(GROUP),)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -55,16 +58,16 @@ check-generated: $(STAMP) ## Fail when a generated file is stale (tfvars, atlant
 	$(PY) -m generator module-docs --check
 
 .PHONY: plan
-plan: $(STAMP) ## Render, init and plan ENV (default local, on the embedded AWS)
-	$(PY) -m generator plan --env $(ENV)
+plan: $(STAMP) ## Render, init and plan every state of ENV (default local, on the embedded AWS); GROUP=g plans one
+	$(PY) -m generator plan --env $(ENV) $(STATE_FLAG)
 
 .PHONY: apply
 apply: $(STAMP) ## Plan and apply ENV (asks for confirmation unless ENV=local or CONFIRM=yes)
-	$(PY) -m generator apply --env $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
+	$(PY) -m generator apply --env $(ENV) $(STATE_FLAG) $(if $(filter yes,$(CONFIRM)),--yes,)
 
 .PHONY: destroy
 destroy: $(STAMP) ## Destroy everything of ENV (asks for confirmation unless ENV=local or CONFIRM=yes)
-	$(PY) -m generator apply --destroy --env $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
+	$(PY) -m generator apply --destroy --env $(ENV) $(STATE_FLAG) $(if $(filter yes,$(CONFIRM)),--yes,)
 
 .PHONY: local-up
 local-up: $(STAMP) ## Start and seed the embedded AWS emulator and keep it running

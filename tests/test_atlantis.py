@@ -95,7 +95,7 @@ def test_atlantis_workflow_plans_with_both_var_files_into_the_atlantis_plan_file
     plan = next(c for c in commands(generated["workflows"]["sagemaker-gitops"]["plan"]) if " plan " in c)
 
     assert '-var-file="$REPO_ROOT/environments/$PROJECT_NAME/environment.tfvars.json"' in plan
-    assert '-var-file="$REPO_ROOT/environments/$PROJECT_NAME/endpoints.tfvars.json"' in plan
+    assert '-var-file="$REPO_ROOT/environments/$PROJECT_NAME/groups/default.tfvars.json"' in plan
     assert plan.endswith('-out="$PLANFILE"')
 
 

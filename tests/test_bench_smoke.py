@@ -42,7 +42,7 @@ def test_synthetic_catalog_keeps_the_template_overrides(tmp_path: Path) -> None:
 
 def test_flat_configuration_is_well_formed_hcl(tmp_path: Path) -> None:
     environment = json.loads((REPO_ROOT / "environments/local/environment.tfvars.json").read_text())
-    endpoints = json.loads((REPO_ROOT / "environments/local/endpoints.tfvars.json").read_text())["endpoints"]
+    endpoints = json.loads((REPO_ROOT / "environments/local/groups/default.tfvars.json").read_text())["endpoints"]
     text = flat.configuration(environment, endpoints, lambda_hash="AAAA")
 
     result = subprocess.run(["terraform", "fmt", "-"], input=text, capture_output=True, text=True, check=False)

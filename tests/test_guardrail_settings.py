@@ -27,7 +27,7 @@ AUTOSCALING = """
 
 def rendered(root: Path, env: str = "dev") -> dict:
     assert main(["render", "--env", env, "--root", str(root)]) == 0
-    return json.loads((root / "environments" / env / "endpoints.tfvars.json").read_text())["endpoints"]
+    return json.loads((root / "environments" / env / "groups" / "default.tfvars.json").read_text())["endpoints"]
 
 
 def rejected(root: Path, capsys: pytest.CaptureFixture[str]) -> str:

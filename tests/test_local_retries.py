@@ -64,7 +64,7 @@ def failing_aws() -> Iterator[FailingAws]:
 @pytest.mark.integration
 def test_local_plan_gives_up_after_two_attempts(repo_copy: Path, failing_aws: FailingAws) -> None:
     assert run_generator("package-lambda", cwd=repo_copy).returncode == 0
-    root = repo_copy / "terraform"
+    root = repo_copy / "terraform" / "group"
     # The state backend is not under test: keep the state in a local file.
     (root / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
     env = {
@@ -77,7 +77,7 @@ def test_local_plan_gives_up_after_two_attempts(repo_copy: Path, failing_aws: Fa
     }
     terraform = check_toolchain(repo_copy)
     local = repo_copy / "environments" / "local"
-    var_files = [f"-var-file={local / name}" for name in ("environment.tfvars.json", "endpoints.tfvars.json")]
+    var_files = [f"-var-file={local / name}" for name in ("environment.tfvars.json", "groups/default.tfvars.json")]
     subprocess.run([terraform, "init", "-input=false", "-no-color"], cwd=root, env=env, check=True, capture_output=True)
 
     plan = subprocess.run(

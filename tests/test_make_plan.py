@@ -40,7 +40,7 @@ def resources(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def local_endpoints(root: Path) -> dict[str, Any]:
-    return json.loads((root / "environments/local/endpoints.tfvars.json").read_text())["endpoints"]
+    return json.loads((root / "environments/local/groups/default.tfvars.json").read_text())["endpoints"]
 
 
 @pytest.fixture(scope="module")

@@ -94,12 +94,12 @@ def test_pre_commit_hook_passes_on_a_clean_clone(git_copy: Path, hook_id: str) -
 
 @pytest.mark.integration
 def test_pre_commit_render_check_fails_on_a_hand_edited_tfvars(git_copy: Path) -> None:
-    tfvars = git_copy / "environments" / "dev" / "endpoints.tfvars.json"
+    tfvars = git_copy / "environments" / "dev" / "groups" / "default.tfvars.json"
     tfvars.write_text(tfvars.read_text().replace('"ml.m5.large"', '"ml.m5.xlarge"'))
     result = run_hook(git_copy, "generator-render-check")
     assert result.returncode == 1
     assert "fix: run `make render` (python -m generator render --all) and commit the result" in result.stdout
-    assert "environments/dev/endpoints.tfvars.json" in result.stdout
+    assert "environments/dev/groups/default.tfvars.json" in result.stdout
 
 
 @pytest.mark.integration

@@ -68,7 +68,7 @@ def test_render_warns_and_still_writes_the_tfvars(tmp_path: Path, capsys: pytest
     assert main(["render", "--root", str(root), "--env", "dev"]) == 0
 
     assert "above the quota of 1" in capsys.readouterr().err
-    assert "environments/dev/endpoints.tfvars.json" in tree(root)
+    assert "environments/dev/groups/default.tfvars.json" in tree(root)
 
 
 def test_the_quota_is_not_passed_to_terraform(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def endpoints_of(root: Path, env: str) -> dict[str, dict]:
-    return json.loads((root / "environments" / env / "endpoints.tfvars.json").read_text())["endpoints"]
+    return json.loads((root / "environments" / env / "groups" / "default.tfvars.json").read_text())["endpoints"]
 
 
 def test_new_endpoint_creates_a_file_that_validate_accepts(repo_copy: Path) -> None:
@@ -51,8 +51,8 @@ def test_new_endpoint_reports_every_file_it_wrote(repo_copy: Path) -> None:
     result = run_generator("new-endpoint", "--name", "sentiment", "--image", IMAGE, cwd=repo_copy)
     assert result.stderr.splitlines() == [
         "wrote catalog/sentiment.yaml",
-        "wrote environments/dev/endpoints.tfvars.json",
-        "wrote environments/local/endpoints.tfvars.json",
+        "wrote environments/dev/groups/default.tfvars.json",
+        "wrote environments/local/groups/default.tfvars.json",
     ]
 
 

@@ -17,18 +17,22 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.catalog.models import (
+    DEFAULT_GROUP,
     ENVIRONMENT_NAME_PATTERN,
+    GROUP_NAME_PATTERN,
+    RESERVED_GROUP_NAMES,
     CatalogEntry,
     DeploymentSettings,
     EndpointOverride,
     EndpointSettings,
     EnvironmentFile,
+    GroupFile,
     image_host,
 )
 from generator.catalog.problems import problems_from_validation
 from generator.catalog.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
 from generator.common.errors import InvalidInput, Problem
-from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
+from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR, GROUP_FILE
 
 DEFAULT_VARIANT = "primary"
 
@@ -50,6 +54,17 @@ class Environment:
 class Endpoint:
     entry: CatalogEntry
     source: SourceFile
+    group: str = DEFAULT_GROUP
+
+
+@dataclass(frozen=True)
+class Group:
+    """An endpoint group: one Terraform state per environment. The default group (files directly
+    in catalog/) always exists and has no group.yaml."""
+
+    name: str
+    settings: GroupFile | None = None
+    source: SourceFile | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class ResolvedEndpoint:
     environment: str
     registry: str
     settings: EndpointSettings
+    group: str = DEFAULT_GROUP
 
     def variants(self) -> dict[str, dict[str, Any]]:
         s = self.settings
@@ -117,6 +133,7 @@ class Repository:
     root: Path
     environments: dict[str, Environment] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=lambda: {DEFAULT_GROUP: Group(DEFAULT_GROUP)})
     # Lower-cased endpoint name -> name: the case-insensitive clash check is one lookup, not a
     # scan of every endpoint loaded so far (which made loading quadratic in the catalog size).
     folded_names: dict[str, str] = field(default_factory=dict, repr=False)
@@ -165,11 +182,11 @@ def load_repository(root: Path) -> Repository:
         _load_environment(root, path, repo, problems)
 
     cat_dir = root / CATALOG_DIR
-    for path in sorted(cat_dir.glob("*")) if cat_dir.is_dir() else []:
-        if path.suffix == ".yml":
-            problems.append(Problem(_relative(root, path), None, "(file name)", f"rename it to {path.stem}.yaml", "catalog files end in .yaml"))
-        elif path.suffix == ".yaml":
-            _load_endpoint(root, path, repo, problems)
+    for path in sorted(cat_dir.iterdir()) if cat_dir.is_dir() else []:
+        if path.is_dir():
+            _load_group(root, path, repo, problems)
+        else:
+            _load_catalog_file(root, path, repo, problems, DEFAULT_GROUP)
 
     if problems:
         raise InvalidInput(problems)
@@ -195,7 +212,44 @@ def _load_environment(root: Path, path: Path, repo: Repository, problems: list[P
     repo.environments[name] = Environment(name, settings, source)
 
 
-def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
+def _load_catalog_file(root: Path, path: Path, repo: Repository, problems: list[Problem], group: str) -> None:
+    if path.suffix == ".yml":
+        problems.append(Problem(_relative(root, path), None, "(file name)", f"rename it to {path.stem}.yaml", "catalog files end in .yaml"))
+    elif path.suffix == ".yaml":
+        _load_endpoint(root, path, repo, problems, group)
+
+
+def _load_group(root: Path, folder: Path, repo: Repository, problems: list[Problem]) -> None:
+    """`catalog/<group>/`: its group.yaml, then its endpoint files (one folder level only)."""
+    name, rel = folder.name, _relative(root, folder)
+    if not re.match(GROUP_NAME_PATTERN, name) or name in RESERVED_GROUP_NAMES or name == DEFAULT_GROUP:
+        problems.append(
+            Problem(f"{rel}/", None, "(folder name)", "name the group folder with lower-case letters, digits and hyphens (at most 20), other than base and default", f"{name!r} is not a valid group name")
+        )
+        return
+    manifest = folder / GROUP_FILE
+    if not manifest.is_file():
+        problems.append(
+            Problem(f"{rel}/{GROUP_FILE}", None, "(file)", f"create {rel}/{GROUP_FILE} with `owner: <team>` — it declares the group and its Terraform state", "a group folder needs a group.yaml")
+        )
+        return
+    source = _read_yaml(root, manifest, problems)
+    if source is None:
+        return
+    try:
+        settings = GroupFile.model_validate(source.loaded.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, file=source.path, loaded=source.loaded, model=GroupFile))
+        return
+    repo.groups[name] = Group(name, settings, source)
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            problems.append(Problem(f"{_relative(root, path)}/", None, "(folder)", f"move its files into {rel}/ or into a group folder of their own directly under {CATALOG_DIR}/", "groups are one folder level deep"))
+        elif path.name != GROUP_FILE:
+            _load_catalog_file(root, path, repo, problems, name)
+
+
+def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Problem], group: str) -> None:
     source = _read_yaml(root, path, problems)
     if source is None:
         return
@@ -207,7 +261,7 @@ def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Prob
     line = source.loaded.line_of
     if entry.name != path.stem:
         problems.append(
-            Problem(source.path, line(["name"]), "name", f"rename the file to {CATALOG_DIR}/{entry.name}.yaml or set `name: {path.stem}`", f"name {entry.name!r} differs from the file name")
+            Problem(source.path, line(["name"]), "name", f"rename the file to {source.path.rsplit('/', 1)[0]}/{entry.name}.yaml or set `name: {path.stem}`", f"name {entry.name!r} differs from the file name")
         )
         return
     clash_name = repo.folded_names.get(entry.name.lower())
@@ -217,7 +271,7 @@ def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Prob
             Problem(source.path, line(["name"]), "name", "choose a name that no other catalog entry uses, ignoring case", f"{entry.name!r} clashes with {clash.source.path}")
         )
         return
-    repo.endpoints[entry.name] = Endpoint(entry, source)
+    repo.endpoints[entry.name] = Endpoint(entry, source, group)
     repo.folded_names[entry.name.lower()] = entry.name
 
 
@@ -301,4 +355,4 @@ def _resolve_one(
             problem_at("model_data_url", f"set network.s3_gateway_route_table_ids in {env.source.path} to the route tables of the model subnets, or remove model_data_url", f"a model in a VPC downloads its artifacts from S3 through the VPC, and environment {env_name!r} has no S3 gateway endpoint")
         )
         return None
-    return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings)
+    return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings, group=endpoint.group)

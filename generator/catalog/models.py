@@ -238,6 +238,21 @@ class CatalogEntry(EndpointSettings):
     ] = Field(min_length=1)
 
 
+# A group is a folder of catalog files, one Terraform state per environment, owned by one team.
+# At most 20 characters: the group's execution role, sagemaker-gitops-<env>-<group>-execution,
+# must fit IAM's 64. `base` names the environment's shared state.
+GROUP_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
+RESERVED_GROUP_NAMES = frozenset({"base"})
+DEFAULT_GROUP = "default"
+
+
+class GroupFile(_Strict):
+    """`catalog/<group>/group.yaml`: declares the group (and so its state in every environment)."""
+
+    owner: Annotated[str, Field(min_length=1, max_length=128)]
+    description: Annotated[str, Field(max_length=500)] = ""
+
+
 # --- environment.yaml -------------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ def render(args: argparse.Namespace) -> int:
         print(f"ok: generated files are current for {', '.join(envs)}")
         return 0
     for path in written:
-        _say(f"wrote {path}")
+        _say(f"{'wrote' if (root / path).exists() else 'removed'} {path}")
     if not written:
         _say(f"ok: generated files were already current for {', '.join(envs)}")
     return 0
@@ -48,8 +48,9 @@ def render(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace) -> int:
     from generator.deploy import workflow
 
-    result = workflow.plan(args.root.resolve(), args.env, destroy=args.destroy)
-    print(f"{'changes' if result.has_changes else 'no changes'}: {result.plan_json}")
+    result = workflow.plan(args.root.resolve(), args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism)
+    for state in result.states:
+        print(f"{'changes' if state.has_changes else 'no changes'}: {state.plan_json}")
     return 0
 
 
@@ -68,7 +69,7 @@ def apply(args: argparse.Namespace) -> int:
         if answer.strip() != args.env:
             print("aborted", file=sys.stderr)
             return 1
-    workflow.apply(root, args.env, destroy=args.destroy)
+    workflow.apply(root, args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism)
     return 0
 
 

@@ -32,6 +32,11 @@ def _env_or_all(p: argparse.ArgumentParser, what: str) -> None:
     which.add_argument("--all", action="store_true", help=f"{what} every environment")
 
 
+def _states(p: argparse.ArgumentParser, verb: str) -> None:
+    p.add_argument("--state", metavar="NAME", help=f"{verb} only this state: base or a group (catalog/<group>/); default every state")
+    p.add_argument("--parallelism", type=int, default=None, metavar="N", help="states run at once (default: the number of cores)")
+
+
 def _check(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--check", action="store_true", help=f"write nothing; exit 1 when {what}")
 
@@ -57,13 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     _env_or_all(p, "render")
     _check(p, "a generated file is stale")
 
-    p = _command(sub, "plan", handlers.plan, help="render, init and plan one environment; writes build/<env>/plan.tfplan and plan.json")
+    p = _command(sub, "plan", handlers.plan, help="render, init and plan every state of one environment; writes build/<env>/<state>/plan.json and build/<env>/plan.md")
     _env(p, "environment to plan (default: local)", default="local")
+    _states(p, "plan")
     p.add_argument("--destroy", action="store_true", help="plan the destruction of the environment")
 
-    p = _command(sub, "apply", handlers.apply, help="plan and apply one environment (asks for confirmation outside the emulator)")
+    p = _command(sub, "apply", handlers.apply, help="plan and apply one environment, base first (asks for confirmation outside the emulator)")
     _env(p, "environment to apply (default: local)", default="local")
-    p.add_argument("--destroy", action="store_true", help="destroy every resource of the environment")
+    _states(p, "apply")
+    p.add_argument("--destroy", action="store_true", help="destroy every resource of the environment (groups first, then base)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = _command(sub, "local", handlers.local, help="start (up), stop (down) or query (status) the embedded AWS emulator")

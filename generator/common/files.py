@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.common.errors import StaleFiles
@@ -53,18 +53,30 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def check_or_write(root: Path, files: Mapping[Path, str], *, check: bool, command: str, what: str = "generated files") -> list[str]:
+def check_or_write(
+    root: Path,
+    files: Mapping[Path, str],
+    *,
+    check: bool,
+    command: str,
+    what: str = "generated files",
+    obsolete: Iterable[Path] = (),
+) -> list[str]:
     """The one way a generated file is kept current.
 
-    With `check`, write nothing and raise `StaleFiles` naming every stale or missing file (exit 1),
-    with `command` as the fix. Otherwise write the changed files atomically. Returns the
-    repository-relative paths written (empty when everything was already current).
+    `obsolete` are generated files that must no longer exist. With `check`, write nothing and
+    raise `StaleFiles` naming every stale, missing or obsolete file (exit 1), with `command` as
+    the fix. Otherwise write the changed files atomically and remove the obsolete ones. Returns
+    the repository-relative paths written or removed (empty when everything was current).
     """
     stale = stale_files(files)
-    relative = [p.relative_to(root).as_posix() for p in stale]
+    gone = [p for p in obsolete if p.exists()]
+    relative = [p.relative_to(root).as_posix() for p in [*stale, *gone]]
     if check:
         if relative:
             raise StaleFiles(relative, command=command, what=what)
         return []
     write_all_atomically({p: files[p] for p in stale})
+    for path in gone:
+        path.unlink()
     return relative

@@ -7,6 +7,8 @@ from pathlib import Path
 CATALOG_DIR = "catalog"
 ENVIRONMENTS_DIR = "environments"
 ENVIRONMENT_FILE = "environment.yaml"
+# catalog/<group>/group.yaml declares an endpoint group; files directly in catalog/ form the default group.
+GROUP_FILE = "group.yaml"
 SCHEMA_DIR = "schemas"
 ATLANTIS_FILE = "atlantis.yaml"
 MODULES_DIR = "modules"

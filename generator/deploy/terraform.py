@@ -26,7 +26,9 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
+from generator.catalog.states import State
 from generator.common.errors import GeneratorError, UsageError
+from generator.common.layout import ENVIRONMENTS_DIR, build_dir
 
 MINIMUM_VERSION = (1, 7, 0)
 PROVIDER_MIRROR = Path(os.environ.get("SAGEMAKER_GITOPS_PROVIDER_MIRROR", "/opt/tf-plugins"))
@@ -140,26 +142,36 @@ def wants_color() -> bool:
 
 @dataclass
 class TerraformRunner:
-    """Terraform for one environment: its own data dir, CLI config, backend and var files."""
+    """Terraform for one state of one environment: its root module, data dir, backend key and var files.
+
+    With `log` set, Terraform's output goes to that file instead of the terminal (states planned
+    side by side would otherwise interleave their output).
+    """
 
     root: Path
-    environment: str
+    state: State
+    backend_key: str
     binary: str = "terraform"
     extra_env: Mapping[str, str] = field(default_factory=dict)
     capture: bool = False
+    log: Path | None = None
+
+    @property
+    def environment(self) -> str:
+        return self.state.environment
 
     @property
     def working_dir(self) -> Path:
-        return self.root / "terraform"
+        return self.root / self.state.root_module
 
     @property
     def data_dir(self) -> Path:
-        # One data dir per environment: switching ENV never needs a manual re-init.
-        return self.root / "build" / self.environment / ".terraform"
+        # One data dir per state: switching ENV or GROUP never needs a manual re-init.
+        return build_dir(self.root, self.environment) / self.state.name / ".terraform"
 
     @property
     def env_dir(self) -> Path:
-        return self.root / "environments" / self.environment
+        return self.root / ENVIRONMENTS_DIR / self.environment
 
     def environ(self) -> dict[str, str]:
         env = _base_env(self.root)
@@ -175,23 +187,34 @@ class TerraformRunner:
         # Streamed to the terminal unless captured: init and plan show their own progress.
         if self.capture:
             result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, capture_output=True, check=False)
+        elif self.log is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log, "a", encoding="utf-8") as log:
+                log.write(f"$ {' '.join(cmd[1:])}\n")
+                log.flush()
+                result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, stdout=log, stderr=subprocess.PIPE, check=False)
+                log.write(result.stderr)
         else:
             result = _run_showing_stderr(cmd, cwd=self.working_dir, env=self.environ())
         if result.returncode not in ok_codes:
-            locked = StateLocked.from_stderr(self.environment, result.stderr or "")
+            locked = StateLocked.from_stderr(self.state.project, result.stderr or "")
             if locked is not None:
                 raise locked
-            # Shown already when streamed; repeated in the message only when it was captured.
-            raise TerraformError(cmd, result.returncode, (result.stderr or "") if self.capture else "")
+            # Shown already when streamed; repeated in the message when captured or logged.
+            raise TerraformError(cmd, result.returncode, "" if self.log is None and not self.capture else (result.stderr or ""))
         return result
 
     def var_files(self) -> list[str]:
-        return [str((self.env_dir / name).resolve()) for name in ("environment.tfvars.json", "endpoints.tfvars.json")]
+        files = [self.env_dir / "environment.tfvars.json"]
+        if self.state.group_tfvars is not None:
+            files.append(self.root / self.state.group_tfvars)
+        return [str(p.resolve()) for p in files]
 
     def init_fingerprint(self) -> str:
-        """A hash of everything `terraform init` reads: backend settings, CLI config, lock file,
-        every configuration file (module calls, required providers) and the Terraform binary."""
+        """A hash of everything `terraform init` reads: backend settings and key, CLI config, lock
+        file, every configuration file (module calls, required providers) and the Terraform binary."""
         digest = hashlib.sha256()
+        digest.update(f"key={self.backend_key}\0".encode())
         files = [self.env_dir / "backend.hcl", self.root / CLI_CONFIG, self.working_dir / ".terraform.lock.hcl"]
         files += sorted(self.working_dir.glob("*.tf"))
         files += sorted(p for p in (self.root / "modules").rglob("*.tf") if ".terraform" not in p.parts)
@@ -216,7 +239,7 @@ class TerraformRunner:
         stamp.unlink(missing_ok=True)
         self.run(
             "init",
-            backend_config=str((self.env_dir / "backend.hcl").resolve()),
+            backend_config=[str((self.env_dir / "backend.hcl").resolve()), f"key={self.backend_key}"],
             reconfigure=IsFlagged,
             input=False,
             lockfile="readonly",

@@ -1,37 +1,63 @@
-"""`make plan` / `make apply` / `make destroy`: render, package, initialise and run Terraform for one environment.
+"""`make plan` / `make apply` / `make destroy`: render, package, initialise and run Terraform for
+every state of one environment (or one state of it).
 
-The same path serves the embedded emulator and real AWS; only where the AWS endpoint and
-credentials come from differs.
+An environment is a `base` state and one state per endpoint group (`generator.catalog.states`).
+Plans of several states run side by side, at most `parallelism` at once (default: the number of
+cores), each with its output in build/<env>/<state>/terraform.log; one state alone streams to the
+terminal. Applies go base first, then the groups; destroys the groups first, then base. The same
+path serves the embedded emulator and real AWS; only where the AWS endpoint and credentials come
+from differs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from generator.catalog import quotas
 from generator.catalog.loader import Environment, load_repository, resolve
-from generator.common.errors import UsageError
+from generator.catalog.states import BASE, State, find
+from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
 from generator.deploy import lambda_package
 from generator.deploy.aws_credentials import check_credentials
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 from generator.emulator import launcher as emulator
-from generator.render.tfvars import render_files
+from generator.render.tfvars import obsolete_files, render_files
 from generator.review import summary
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    environment: str
+    state: State
     plan_file: Path
     plan_json: Path
     has_changes: bool
+
+    @property
+    def environment(self) -> str:
+        return self.state.environment
+
+
+@dataclass(frozen=True)
+class EnvironmentPlan:
+    environment: str
+    states: list[PlanResult]
+    review: Path  # build/<env>/plan.md, every state's changes in one summary
+
+    @property
+    def has_changes(self) -> bool:
+        return any(s.has_changes for s in self.states)
 
 
 # The generator runs one command per process, so time since import is time since the command began.
@@ -43,18 +69,30 @@ def say(message: str) -> None:
     print(f"==> {message} [{time.monotonic() - _STARTED:.1f}s]", file=sys.stderr, flush=True)
 
 
-def _prepare(root: Path, env_name: str) -> Environment:
+def state_dir(root: Path, state: State) -> Path:
+    return build_dir(root, state.environment) / state.name
+
+
+def _prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State]]:
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
         raise UsageError(f"fix: use ENV=<one of {known}> — environment {env_name!r} has no environments/{env_name}/environment.yaml")
+    chosen = find(repo, env_name, state_name)
+    if not chosen:
+        known = ", ".join(s.name for s in find(repo, env_name, None))
+        raise UsageError(f"fix: use GROUP=<one of {known}> — {state_name!r} is neither base nor a group of the catalog")
     resolved = resolve(repo, [env_name])
     quotas.report(repo.environments, resolved)
-    changed = write_all_atomically(render_files(repo, resolved))
+    files = render_files(repo, resolved)
+    changed = write_all_atomically(files)
+    for path in obsolete_files(repo, [env_name], files):
+        path.unlink()
+        changed.append(path)
     for path in changed:
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
-    return repo.environments[env_name]
+    return repo.environments[env_name], chosen
 
 
 @contextmanager
@@ -84,46 +122,125 @@ def aws_for(root: Path, env: Environment, *, keep_emulator: bool = False) -> Ite
             say("stopped the AWS emulator")
 
 
-def runner_for(root: Path, env_name: str, aws_env: dict[str, str], capture: bool = False) -> TerraformRunner:
-    return TerraformRunner(root=root, environment=env_name, binary=check_toolchain(root), extra_env=aws_env, capture=capture)
+def runner_for(root: Path, env: Environment, state: State, aws_env: dict[str, str], *, capture: bool = False, log: Path | None = None) -> TerraformRunner:
+    return TerraformRunner(
+        root=root,
+        state=state,
+        backend_key=state.backend_key(env.settings.backend.key),
+        binary=check_toolchain(root),
+        extra_env=aws_env,
+        capture=capture,
+        log=log,
+    )
 
 
-def plan(root: Path, env_name: str, *, destroy: bool = False, capture: bool = False) -> PlanResult:
-    env = _prepare(root, env_name)
-    out = build_dir(root, env_name)
+def default_parallelism() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _each(root: Path, states: Sequence[State], parallelism: int, work: Callable[[State, Path | None], T]) -> list[T]:
+    """Run `work` for every state, at most `parallelism` at once, results in the order given.
+
+    A single state streams Terraform's output to the terminal; several log to their own files.
+    Every state runs to its end before the first failure is raised, so one broken group does not
+    leave another half-planned.
+    """
+    if len(states) == 1:
+        return [work(states[0], None)]
+
+    def logged(state: State) -> T:
+        log = state_dir(root, state) / "terraform.log"
+        log.unlink(missing_ok=True)
+        try:
+            return work(state, log)
+        except GeneratorError as exc:
+            raise StateFailed(state, log, exc) from exc
+
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="state") as pool:
+        futures = [pool.submit(logged, s) for s in states]
+        errors = [f.exception() for f in futures]
+    failed = [e for e in errors if e is not None]
+    if failed:
+        raise failed[0]
+    return [f.result() for f in futures]
+
+
+class StateFailed(GeneratorError):
+    """Terraform failed for one state while several ran side by side; names its log."""
+
+    def __init__(self, state: State, log: Path, cause: GeneratorError):
+        self.exit_code = cause.exit_code
+        super().__init__(f"{state.project}: {cause} (Terraform's output: {log})")
+
+
+def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, str], *, destroy: bool, capture: bool, log: Path | None) -> PlanResult:
+    out = state_dir(root, state)
     out.mkdir(parents=True, exist_ok=True)
     plan_file, plan_json = out / "plan.tfplan", out / "plan.json"
+    tf = runner_for(root, env, state, aws_env, capture=capture, log=log)
+    say(f"terraform init ({state.project})")
+    tf.init()
+    say(f"terraform plan ({state.project}){' -destroy' if destroy else ''}")
+    changes = tf.plan(plan_file, destroy=destroy)
+    write_atomically(plan_json, tf.show_json(plan_file))
+    return PlanResult(state, plan_file, plan_json, changes)
+
+
+def plan(
+    root: Path,
+    env_name: str,
+    *,
+    state: str | None = None,
+    destroy: bool = False,
+    capture: bool = False,
+    parallelism: int | None = None,
+) -> EnvironmentPlan:
+    env, chosen = _prepare(root, env_name, state)
     with aws_for(root, env) as aws_env:
-        tf = runner_for(root, env_name, aws_env, capture)
-        say(f"terraform init ({env_name})")
-        tf.init()
-        say(f"terraform plan ({env_name}){' -destroy' if destroy else ''}")
-        changes = tf.plan(plan_file, destroy=destroy)
-        write_atomically(plan_json, tf.show_json(plan_file))
-    review = summary.summary_markdown(plan_json)
-    write_atomically(out / "plan.md", review)
-    say(f"plan written to {plan_file.relative_to(root)} and {plan_json.relative_to(root)}; review summary in {(out / 'plan.md').relative_to(root)}:")
-    sys.stdout.write(review)
+        results = _each(
+            root,
+            chosen,
+            parallelism or default_parallelism(),
+            lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
+        )
+    review = build_dir(root, env_name) / "plan.md"
+    text = summary.summary_markdown_of_states([(r.state.project, r.plan_json) for r in results])
+    write_atomically(review, text)
+    say(f"plans written to {', '.join(r.plan_json.relative_to(root).as_posix() for r in results)}; review summary in {review.relative_to(root)}:")
+    sys.stdout.write(text)
     sys.stdout.flush()
-    return PlanResult(env_name, plan_file, plan_json, changes)
+    return EnvironmentPlan(env_name, results, review)
 
 
-def apply(root: Path, env_name: str, *, destroy: bool = False, capture: bool = False) -> PlanResult:
-    """Plan and apply that exact plan. Locally the emulator keeps running so the state survives."""
-    env = _prepare(root, env_name)
-    out = build_dir(root, env_name)
-    out.mkdir(parents=True, exist_ok=True)
-    plan_file, plan_json = out / "plan.tfplan", out / "plan.json"
-    with aws_for(root, env, keep_emulator=True) as aws_env:
-        tf = runner_for(root, env_name, aws_env, capture)
-        say(f"terraform init ({env_name})")
-        tf.init()
-        say(f"terraform plan ({env_name}){' -destroy' if destroy else ''}")
-        changes = tf.plan(plan_file, destroy=destroy)
-        write_atomically(plan_json, tf.show_json(plan_file))
-        if changes:
-            say(f"terraform apply ({env_name})")
-            tf.apply(plan_file)
+def apply(
+    root: Path,
+    env_name: str,
+    *,
+    state: str | None = None,
+    destroy: bool = False,
+    capture: bool = False,
+    parallelism: int | None = None,
+) -> list[PlanResult]:
+    """Plan and apply that exact plan, base first and then the groups (the reverse to destroy).
+    Locally the emulator keeps running so the state survives."""
+    env, chosen = _prepare(root, env_name, state)
+    base = [s for s in chosen if s.name == BASE]
+    group_states = [s for s in chosen if s.name != BASE]
+    waves = [group_states, base] if destroy else [base, group_states]
+
+    def apply_state(s: State, log: Path | None, aws_env: dict[str, str]) -> PlanResult:
+        result = _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log)
+        tf = runner_for(root, env, s, aws_env, capture=capture, log=log)
+        if result.has_changes:
+            say(f"terraform apply ({s.project})")
+            tf.apply(result.plan_file)
         else:
-            say("no changes to apply")
-    return PlanResult(env_name, plan_file, plan_json, changes)
+            say(f"no changes to apply ({s.project})")
+        return result
+
+    results: list[PlanResult] = []
+    with aws_for(root, env, keep_emulator=True) as aws_env:
+        for wave in waves:
+            if wave:
+                results += _each(root, wave, parallelism or default_parallelism(), lambda s, log: apply_state(s, log, aws_env))
+    return results

@@ -378,11 +378,18 @@ def _inline_rules_change(change: Mapping[str, Any]) -> bool:
 
 
 def summarize(plan: Mapping[str, Any]) -> Summary:
-    environment = environment_of(plan)
+    return summarize_states([(None, plan)])
+
+
+def summarize_states(plans: Sequence[tuple[str | None, Mapping[str, Any]]]) -> Summary:
+    """One summary of several states of one environment (base and groups): endpoints by name
+    whatever their state, environment-wide resources labelled with their state."""
+    environment = environment_of(plans[0][1])
     counts = Counter[str]()
     warnings: list[ReviewWarning] = []
     groups: dict[str | None, Group] = {}
-    for change in sorted(plan.get("resource_changes", []), key=lambda c: c["address"]):
+    changes = [(state, c) for state, plan in plans for c in sorted(plan.get("resource_changes", []), key=lambda c: c["address"])]
+    for state, change in changes:
         if change.get("mode") == "data":
             continue
         action = action_of(change["change"]["actions"])
@@ -390,6 +397,8 @@ def summarize(plan: Mapping[str, Any]) -> Summary:
             continue
         counts[action] += 1
         name, label = endpoint_of(change)
+        if name is None and state is not None:
+            label = f"{state}: {label}"
         group = groups.setdefault(name, Group(name))
         warnings.extend(warnings_for(change, action, name))
         if action == "no-op":
@@ -496,3 +505,10 @@ def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT) -> str:
     plan = load_plan(plan_json)
     hint = f"`terraform show` of the plan file beside {plan_json.name}"
     return render(summarize(plan), limit=limit, full_plan_hint=hint)
+
+
+def summary_markdown_of_states(plan_jsons: Sequence[tuple[str, Path]], *, limit: int = COMMENT_LIMIT) -> str:
+    """The review of a whole environment: every state's plan (label, build/<env>/<state>/plan.json)."""
+    plans = [(label, load_plan(path)) for label, path in plan_jsons]
+    hint = "`terraform show` of each state's plan file under build/<env>/<state>/"
+    return render(summarize_states(plans), limit=limit, full_plan_hint=hint)

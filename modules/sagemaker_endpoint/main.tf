@@ -1,7 +1,6 @@
 locals {
   # Known at plan time (the Lambda ARN may not be), so it can drive count.
-  needs_credentials        = var.registry_auth != "none"
-  lambda_endpoint_required = "A registry that needs credentials needs lambda_endpoint_security_group_id: SageMaker reaches the credentials Lambda through the VPC endpoint."
+  needs_credentials = var.registry_auth != "none"
 
   # Models and endpoint configurations are immutable: every argument but tags forces a new one.
   # Their names end in a hash of exactly those arguments, so a change creates a new object beside
@@ -17,7 +16,7 @@ locals {
     enable_network_isolation = var.enable_network_isolation
     execution_role_arn       = var.execution_role_arn
     subnet_ids               = sort(var.subnet_ids)
-    security_group_id        = aws_security_group.model.id
+    security_group_ids       = sort(var.security_group_ids)
   }
   model_name = "${var.name}-${substr(sha256(jsonencode(local.model_content)), 0, local.hash_length)}"
 
@@ -89,7 +88,7 @@ resource "aws_sagemaker_model" "this" {
 
   vpc_config {
     subnets            = var.subnet_ids
-    security_group_ids = [aws_security_group.model.id]
+    security_group_ids = var.security_group_ids
   }
 
   lifecycle {
@@ -243,107 +242,6 @@ resource "terraform_data" "await_endpoint_update" {
       "--configuration", aws_sagemaker_endpoint_configuration.this.name,
       "--timeout", local.await_timeout_seconds,
     ])
-  }
-}
-
-################################################################################
-# Network
-################################################################################
-
-# The model containers' own security group: HTTPS to the private registry (image pull) and, when
-# the registry needs credentials, to the Lambda interface endpoint (SageMaker invokes the
-# credentials Lambda from inside the VPC). The matching ingress rules are added to the other
-# side's groups, so nothing else in the VPC gains access.
-
-resource "aws_security_group" "model" {
-  #checkov:skip=CKV2_AWS_5:Attached through aws_sagemaker_model.vpc_config.security_group_ids, which checkov does not count as an attachment.
-  name_prefix = "${var.name}-model-"
-  description = "SageMaker model ${var.name}: HTTPS to the private registry and the Lambda endpoint"
-  vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name}-model" })
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_vpc_security_group_egress_rule" "to_registry" {
-  security_group_id            = aws_security_group.model.id
-  description                  = "Image pull from the private registry"
-  ip_protocol                  = "tcp"
-  from_port                    = var.registry_port
-  to_port                      = var.registry_port
-  referenced_security_group_id = var.registry_security_group_id
-  tags                         = var.tags
-}
-
-# A model in a VPC downloads model_data_url from S3 through the VPC: HTTPS to the S3 gateway
-# endpoint's prefix list, and nowhere else. The count depends only on model_data_url, which is
-# known at plan time; the prefix list of a gateway endpoint created in the same apply is not.
-resource "aws_vpc_security_group_egress_rule" "to_s3" {
-  count = var.model_data_url == null ? 0 : 1
-
-  security_group_id = aws_security_group.model.id
-  description       = "Model artifacts from S3 through the gateway endpoint"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  prefix_list_id    = var.s3_prefix_list_id
-  tags              = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.s3_prefix_list_id != null
-      error_message = "model_data_url needs s3_prefix_list_id: the model downloads its artifacts through an S3 gateway endpoint in the VPC (set network.s3_gateway_route_table_ids for the environment)."
-    }
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "registry_from_model" {
-  security_group_id            = var.registry_security_group_id
-  description                  = "Image pull by SageMaker model ${var.name}"
-  ip_protocol                  = "tcp"
-  from_port                    = var.registry_port
-  to_port                      = var.registry_port
-  referenced_security_group_id = aws_security_group.model.id
-  tags                         = var.tags
-}
-
-resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
-  count = local.needs_credentials ? 1 : 0
-
-  security_group_id            = aws_security_group.model.id
-  description                  = "Registry credentials from the Lambda interface endpoint"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = var.lambda_endpoint_security_group_id
-  tags                         = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.lambda_endpoint_security_group_id != null
-      error_message = local.lambda_endpoint_required
-    }
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_model" {
-  count = local.needs_credentials ? 1 : 0
-
-  security_group_id            = var.lambda_endpoint_security_group_id
-  description                  = "Registry credentials for SageMaker model ${var.name}"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = aws_security_group.model.id
-  tags                         = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.lambda_endpoint_security_group_id != null
-      error_message = local.lambda_endpoint_required
-    }
   }
 }
 

@@ -18,11 +18,6 @@ output "sagemaker_endpoint_configuration_name" {
   value       = aws_sagemaker_endpoint_configuration.this.name
 }
 
-output "model_security_group_id" {
-  description = "ID of the security group of the model containers."
-  value       = aws_security_group.model.id
-}
-
 output "cloudwatch_rollback_alarm_names" {
   description = "Alarms that roll a blue/green deployment back (the module's own and the given ones); empty without deployment guardrails."
   value       = local.rollback_alarm_names

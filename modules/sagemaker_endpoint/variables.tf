@@ -50,16 +50,6 @@ variable "credentials_lambda_arn" {
   }
 }
 
-variable "vpc_id" {
-  description = "ID of the VPC where the registry is reachable."
-  type        = string
-
-  validation {
-    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
-    error_message = "vpc_id must look like vpc-0123456789abcdef0."
-  }
-}
-
 variable "subnet_ids" {
   description = "Subnets the model containers run in."
   type        = list(string)
@@ -70,35 +60,13 @@ variable "subnet_ids" {
   }
 }
 
-variable "registry_security_group_id" {
-  description = "Security group of the private registry; the module adds an ingress rule from the model."
-  type        = string
+variable "security_group_ids" {
+  description = "Security groups of the model containers: the registry-clients group of the endpoint's group (modules/registry_clients), which the registry and the Lambda endpoint admit."
+  type        = list(string)
 
   validation {
-    condition     = can(regex("^sg-[0-9a-f]{8,17}$", var.registry_security_group_id))
-    error_message = "registry_security_group_id must be a security group ID."
-  }
-}
-
-variable "registry_port" {
-  description = "TCP port of the registry's HTTPS listener."
-  type        = number
-  default     = 443
-
-  validation {
-    condition     = var.registry_port >= 1 && var.registry_port <= 65535
-    error_message = "registry_port must be between 1 and 65535."
-  }
-}
-
-variable "lambda_endpoint_security_group_id" {
-  description = "Security group of the Lambda interface endpoint; the module adds an ingress rule from the model. Null when no credentials are needed."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.lambda_endpoint_security_group_id == null || can(regex("^sg-[0-9a-f]{8,17}$", var.lambda_endpoint_security_group_id))
-    error_message = "lambda_endpoint_security_group_id must be a security group ID or null."
+    condition     = length(var.security_group_ids) > 0 && length(var.security_group_ids) <= 5 && alltrue([for s in var.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "security_group_ids must list one to five security group IDs."
   }
 }
 
@@ -159,17 +127,6 @@ variable "model_data_url" {
   validation {
     condition     = var.model_data_url == null || can(regex("^s3://", var.model_data_url))
     error_message = "model_data_url must be an s3:// URL or null."
-  }
-}
-
-variable "s3_prefix_list_id" {
-  description = "Prefix list of the S3 gateway endpoint that the model downloads model_data_url through; required when model_data_url is set."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.s3_prefix_list_id == null || can(regex("^pl-[0-9a-f]{8,17}$", var.s3_prefix_list_id))
-    error_message = "s3_prefix_list_id must be a prefix list ID such as pl-6da54004, or null."
   }
 }
 

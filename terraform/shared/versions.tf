@@ -8,6 +8,7 @@ terraform {
     }
   }
 
-  # Partial configuration: bucket, key and region come from environments/<env>/backend.hcl.
+  # Partial configuration: bucket and region come from environments/<env>/backend.hcl, the key of
+  # each state (base or a group) from the generator.
   backend "s3" {}
 }

@@ -10,16 +10,11 @@ output "sagemaker_endpoints" {
 }
 
 output "execution_role_arn" {
-  description = "ARN of the SageMaker execution role."
+  description = "ARN of the group's SageMaker execution role."
   value       = module.iam.iam_role_arn
 }
 
-output "credentials_lambda_arns" {
-  description = "Registry name => ARN of its credentials Lambda."
-  value       = { for name, m in module.registry_credentials : name => m.lambda_function_arn }
-}
-
-output "lambda_vpc_endpoint_id" {
-  description = "ID of the Lambda interface VPC endpoint."
-  value       = module.vpc_endpoints.lambda_endpoint_id
+output "registry_clients_security_group_id" {
+  description = "Security group that every model of the group joins."
+  value       = module.registry_clients.security_group_id
 }
