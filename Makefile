@@ -83,7 +83,7 @@ fmt: ## Format Terraform files
 
 .PHONY: validate-terraform
 validate-terraform: ## terraform validate the root module, every module and every module example (offline, no backend)
-	@for dir in terraform $(MODULES) $(sort $(dir $(wildcard modules/*/examples/*/main.tf))); do \
+	@for dir in terraform/base terraform/group $(MODULES) $(sort $(dir $(wildcard modules/*/examples/*/main.tf))); do \
 	  echo "==> terraform validate $$dir"; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir init -backend=false -input=false >/dev/null; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir validate -no-color; \
@@ -102,10 +102,14 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --skip-download: no network call for Prisma Cloud policies (it only adds a long traceback here).
 CHECKOV_FLAGS := --skip-download --external-checks-dir policies/checks --compact --quiet
-# The plan scanned by policy-plan: build/<env>/plan.json (Atlantis passes its project's plan).
-POLICY_PLAN ?= build/local/plan.json
-POLICY_ENV = $(notdir $(patsubst %/,%,$(dir $(POLICY_PLAN))))
-# What the plan is made of: it is made again only when one of these is newer.
+# The plans scanned by policy-plan: every state's plan of POLICY_ENV (default local; planned
+# first when a source is newer than its review summary), or only POLICY_PLAN, a state's plan that
+# Atlantis has just written (build/<env>/<state>/plan.json).
+POLICY_PLAN ?=
+POLICY_ENV ?= $(if $(POLICY_PLAN),$(word 2,$(subst /, ,$(POLICY_PLAN))),local)
+POLICY_REVIEW := build/$(POLICY_ENV)/plan.md
+POLICY_TARGET := $(if $(POLICY_PLAN),$(POLICY_PLAN),$(POLICY_REVIEW))
+# What the plans are made of: they are made again only when one of these is newer.
 POLICY_PLAN_SOURCES := $(shell find catalog environments/$(POLICY_ENV) modules terraform generator -type f \
   -not -path '*/__pycache__/*' -not -path '*/.terraform/*' -not -path '*/tests/*' 2>/dev/null)
 
@@ -114,8 +118,9 @@ $(CHECKOV_STAMP): policies/requirements.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
 	@touch $@
 
-$(POLICY_PLAN): $(STAMP) $(POLICY_PLAN_SOURCES)
+$(POLICY_REVIEW): $(STAMP) $(POLICY_PLAN_SOURCES)
 	@mkdir -p $(@D)
+	@rm -f $(@D)/*/plan.json
 	@echo "==> planning ENV=$(POLICY_ENV) for the policy scan (output in $(@D)/policy-plan.log)"
 	@$(PY) -m generator plan --env $(POLICY_ENV) >$(@D)/policy-plan.log 2>&1 || { cat $(@D)/policy-plan.log; exit 1; }
 
@@ -124,8 +129,9 @@ policy-static: $(CHECKOV_STAMP) ## checkov (AWS built-ins + policies/checks) on 
 	$(CHECKOV) -d modules -d terraform --framework terraform $(CHECKOV_FLAGS)
 
 .PHONY: policy-plan
-policy-plan: $(CHECKOV_STAMP) $(POLICY_PLAN) ## checkov on POLICY_PLAN (default the local environment's, planned first when stale)
-	$(CHECKOV) -f $(POLICY_PLAN) --framework terraform_plan --repo-root-for-plan-enrichment . $(CHECKOV_FLAGS)
+policy-plan: $(CHECKOV_STAMP) $(POLICY_TARGET) ## checkov on every state's plan of POLICY_ENV (default local), or on POLICY_PLAN
+	$(CHECKOV) $(if $(POLICY_PLAN),-f $(POLICY_PLAN),$$(for f in build/$(POLICY_ENV)/*/plan.json; do printf -- '-f %s ' "$$f"; done)) \
+	  --framework terraform_plan --repo-root-for-plan-enrichment . $(CHECKOV_FLAGS)
 
 .PHONY: policy
 policy: policy-static policy-plan ## Both checkov scans; inline #checkov:skip comments apply to both

@@ -59,6 +59,8 @@ ENVIRONMENT_YAML = """\
 aws:
   region: eu-west-1
   account_id: "111111111111"
+  plan_role_arn: arn:aws:iam::111111111111:role/plan
+  apply_role_arn: arn:aws:iam::111111111111:role/apply
 network:
   vpc_id: vpc-0a1b2c3d4e5f60001
   subnet_ids: [subnet-0a1b2c3d4e5f60011, subnet-0a1b2c3d4e5f60012]

@@ -19,17 +19,18 @@ from tests.helpers import REPO_ROOT
 RUN_VALIDATE = """
 import sys
 from pathlib import Path
+from generator.catalog.states import State
 from generator.deploy.terraform import TerraformRunner
-TerraformRunner(root=Path(sys.argv[1]), environment="output-test").run("validate", ok_codes=(0, 1))
+TerraformRunner(root=Path(sys.argv[1]), state=State("output-test", "base"), backend_key="k").run("validate", ok_codes=(0, 1))
 """
 ESCAPE = "\x1b["
 
 
 @pytest.fixture
 def broken_config(tmp_path: Path) -> Path:
-    """A root whose terraform/ fails `terraform validate` without init: Terraform prints a coloured error."""
-    (tmp_path / "terraform").mkdir()
-    (tmp_path / "terraform" / "main.tf").write_text('variable "x" {\n  type = strin\n}\n')
+    """A root whose terraform/base/ fails `terraform validate` without init: Terraform prints a coloured error."""
+    (tmp_path / "terraform" / "base").mkdir(parents=True)
+    (tmp_path / "terraform" / "base" / "main.tf").write_text('variable "x" {\n  type = strin\n}\n')
     shutil.copy(REPO_ROOT / "terraform.rc", tmp_path / "terraform.rc")
     return tmp_path
 

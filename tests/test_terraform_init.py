@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog.states import State
 from generator.deploy.terraform import TerraformRunner
 
 
@@ -30,7 +31,7 @@ class RecordingRunner(TerraformRunner):
 
 @pytest.fixture
 def runner(repo_copy: Path) -> RecordingRunner:
-    return RecordingRunner(root=repo_copy, environment="local")
+    return RecordingRunner(root=repo_copy, state=State("local", "default"), backend_key="sagemaker-gitops/local/groups/default.tfstate")
 
 
 def test_init_runs_terraform_in_a_new_data_dir(runner: RecordingRunner) -> None:
@@ -47,7 +48,7 @@ def test_init_skips_terraform_when_nothing_it_reads_changed(runner: RecordingRun
 
 @pytest.mark.parametrize(
     "changed",
-    ["environments/local/backend.hcl", "terraform/main.tf", "terraform/.terraform.lock.hcl", "modules/iam/main.tf", "terraform.rc"],
+    ["environments/local/backend.hcl", "terraform/group/main.tf", "terraform/group/.terraform.lock.hcl", "modules/iam/main.tf", "terraform.rc"],
 )
 def test_init_runs_again_when_an_input_changes(runner: RecordingRunner, repo_copy: Path, changed: str) -> None:
     runner.init()

@@ -256,9 +256,24 @@ class GroupFile(_Strict):
 # --- environment.yaml -------------------------------------------------------------------------
 
 
+IAM_ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64}$"
+
+
 class AwsSettings(_Strict):
     region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
     account_id: Annotated[str, Field(pattern=r"^\d{12}$")]
+    # Atlantis plans with the read-only role and applies with the deploy role; `make` uses them
+    # with --role plan|apply. Required for environments on real AWS.
+    plan_role_arn: Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN, description="Read-only role that plans assume (ReadOnlyAccess plus reading the state bucket): a pull request's plan runs its own Terraform and generator with these credentials.")] | None = None
+    apply_role_arn: Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN, description="Deploy role that applies assume, only after review (the Atlantis server requires approved, mergeable and undiverged).")] | None = None
+
+    @model_validator(mode="after")
+    def _roles_in_this_account(self) -> AwsSettings:
+        for name in ("plan_role_arn", "apply_role_arn"):
+            arn = getattr(self, name)
+            if arn is not None and arn.split(":")[4] != self.account_id:
+                raise ValueError(f"{name} must be a role of account {self.account_id}")
+        return self
 
 
 class NetworkSettings(_Strict):
@@ -339,4 +354,13 @@ class EnvironmentFile(_Strict):
                     f"{name!r} both use {registry.host!r}"
                 )
             seen[registry.host] = name
+        return self
+
+    @model_validator(mode="after")
+    def _roles_on_real_aws(self) -> EnvironmentFile:
+        if not self.emulator and (self.aws.plan_role_arn is None or self.aws.apply_role_arn is None):
+            raise ValueError(
+                "set aws.plan_role_arn (read-only) and aws.apply_role_arn (deploy) — an environment on "
+                "real AWS is planned and applied with roles of its own, never the server's credentials"
+            )
         return self

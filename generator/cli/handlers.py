@@ -48,7 +48,9 @@ def render(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace) -> int:
     from generator.deploy import workflow
 
-    result = workflow.plan(args.root.resolve(), args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism)
+    result = workflow.plan(
+        args.root.resolve(), args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism, role=args.role, out=args.out
+    )
     for state in result.states:
         print(f"{'changes' if state.has_changes else 'no changes'}: {state.plan_json}")
     return 0
@@ -69,7 +71,9 @@ def apply(args: argparse.Namespace) -> int:
         if answer.strip() != args.env:
             print("aborted", file=sys.stderr)
             return 1
-    workflow.apply(root, args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism)
+    workflow.apply(
+        root, args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism, role=args.role, plan_file=args.plan_file
+    )
     return 0
 
 

@@ -37,6 +37,10 @@ def _states(p: argparse.ArgumentParser, verb: str) -> None:
     p.add_argument("--parallelism", type=int, default=None, metavar="N", help="states run at once (default: the number of cores)")
 
 
+def _role(p: argparse.ArgumentParser, role: str) -> None:
+    p.add_argument("--role", choices=[role], help=f"assume the environment's aws.{role}_role_arn with the loaded credentials (Atlantis does)")
+
+
 def _check(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--check", action="store_true", help=f"write nothing; exit 1 when {what}")
 
@@ -65,11 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "plan", handlers.plan, help="render, init and plan every state of one environment; writes build/<env>/<state>/plan.json and build/<env>/plan.md")
     _env(p, "environment to plan (default: local)", default="local")
     _states(p, "plan")
+    _role(p, "plan")
+    p.add_argument("--out", type=Path, metavar="FILE", help="also copy the plan file of the one --state to FILE (Atlantis's $PLANFILE)")
     p.add_argument("--destroy", action="store_true", help="plan the destruction of the environment")
 
     p = _command(sub, "apply", handlers.apply, help="plan and apply one environment, base first (asks for confirmation outside the emulator)")
     _env(p, "environment to apply (default: local)", default="local")
     _states(p, "apply")
+    _role(p, "apply")
+    p.add_argument("--plan-file", type=Path, metavar="FILE", help="apply this reviewed plan file of the one --state instead of planning again")
     p.add_argument("--destroy", action="store_true", help="destroy every resource of the environment (groups first, then base)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 

@@ -11,6 +11,8 @@ ENVIRONMENT_FILE = "environment.yaml"
 GROUP_FILE = "group.yaml"
 SCHEMA_DIR = "schemas"
 ATLANTIS_FILE = "atlantis.yaml"
+# The Atlantis server's repo config, generated beside its documentation (the server keeps its own copy).
+SERVER_REPO_CONFIG = "docs/atlantis/repos.yaml"
 MODULES_DIR = "modules"
 ROOT_MODULE_DIR = "terraform"
 # The registry-credentials Lambda: its source, and the reproducible zip built from it.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from generator.catalog.models import EnvironmentFile
 from generator.common.errors import GeneratorError
 
@@ -10,14 +12,50 @@ class CredentialsMissing(GeneratorError):
     exit_code = 2
 
 
-def check_credentials(env_name: str, env: EnvironmentFile) -> str:
-    """Return the caller ARN, or raise with the fix when no usable credentials are configured."""
+def assume_role(env_name: str, env: EnvironmentFile, role: Literal["plan", "apply"]) -> dict[str, str]:
+    """Credentials of the environment's plan (read-only) or apply (deploy) role, as environment
+    variables for Terraform and the SDKs, from the credentials loaded now (the Atlantis server's)."""
+    import boto3
+    import botocore.exceptions as bx
+
+    arn = env.aws.plan_role_arn if role == "plan" else env.aws.apply_role_arn
+    if arn is None:
+        raise CredentialsMissing(f"fix: set aws.{role}_role_arn in environments/{env_name}/environment.yaml — --role {role} needs the role to assume")
+    try:
+        answer = boto3.client("sts", region_name=env.aws.region).assume_role(
+            RoleArn=arn, RoleSessionName=f"sagemaker-gitops-{env_name}-{role}", DurationSeconds=3600
+        )
+    except (bx.NoCredentialsError, bx.PartialCredentialsError):
+        raise CredentialsMissing(f"fix: configure AWS credentials that may assume {arn} — none were found") from None
+    except bx.ClientError as exc:
+        raise CredentialsMissing(f"fix: allow the loaded credentials to assume {arn} (its trust policy) — STS refused ({exc.response['Error']['Code']})") from None
+    credentials = answer["Credentials"]
+    return {
+        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": credentials["SessionToken"],
+        # Empty values are dropped from Terraform's environment: the role's keys win over a profile.
+        "AWS_PROFILE": "",
+    }
+
+
+def check_credentials(env_name: str, env: EnvironmentFile, environ: dict[str, str] | None = None) -> str:
+    """Return the caller ARN, or raise with the fix when no usable credentials are configured.
+    `environ` holds credentials to check instead of the loaded ones (an assumed role's)."""
     import boto3
     import botocore.exceptions as bx
 
     expected = env.aws.account_id
     try:
-        identity = boto3.client("sts", region_name=env.aws.region).get_caller_identity()
+        if environ:
+            session = boto3.Session(
+                aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=environ["AWS_SECRET_ACCESS_KEY"],
+                aws_session_token=environ["AWS_SESSION_TOKEN"],
+            )
+        else:
+            session = boto3.Session()
+        identity = session.client("sts", region_name=env.aws.region).get_caller_identity()
     except (bx.NoCredentialsError, bx.PartialCredentialsError):
         raise CredentialsMissing(
             f"fix: configure AWS credentials for account {expected} (AWS_PROFILE, `aws sso login`, or an instance role) "

@@ -12,6 +12,7 @@ from differs.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from generator.catalog import quotas
 from generator.catalog.loader import Environment, load_repository, resolve
@@ -28,13 +29,14 @@ from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
 from generator.deploy import lambda_package
-from generator.deploy.aws_credentials import check_credentials
+from generator.deploy.aws_credentials import assume_role, check_credentials
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 from generator.emulator import launcher as emulator
 from generator.render.tfvars import obsolete_files, render_files
 from generator.review import summary
 
 T = TypeVar("T")
+Role = Literal["plan", "apply"]
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,18 @@ def _prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environ
 
 
 @contextmanager
-def aws_for(root: Path, env: Environment, *, keep_emulator: bool = False) -> Iterator[dict[str, str]]:
-    """Environment variables pointing Terraform at the environment's AWS for the block's duration."""
+def aws_for(root: Path, env: Environment, *, keep_emulator: bool = False, role: Role | None = None) -> Iterator[dict[str, str]]:
+    """Environment variables pointing Terraform at the environment's AWS for the block's duration:
+    on real AWS the loaded credentials, or the environment's plan or apply role assumed with them."""
     if not env.settings.emulator:
+        environ: dict[str, str] = {}
+        if role is not None:
+            say(f"assuming the {role} role of environment {env.name}")
+            environ = assume_role(env.name, env.settings, role)
         say(f"checking AWS credentials for account {env.settings.aws.account_id}")
-        caller = check_credentials(env.name, env.settings)
+        caller = check_credentials(env.name, env.settings, environ)
         say(f"using {caller}")
-        yield {}
+        yield environ
         return
     existing = emulator.running(root)
     if existing:
@@ -194,16 +201,24 @@ def plan(
     destroy: bool = False,
     capture: bool = False,
     parallelism: int | None = None,
+    role: Role | None = None,
+    out: Path | None = None,
 ) -> EnvironmentPlan:
+    """Plan every state (or `state`); the review of all of them goes to build/<env>/plan.md, of
+    one state to build/<env>/<state>/plan.md. `out` gets a copy of the one state's plan file."""
     env, chosen = _prepare(root, env_name, state)
-    with aws_for(root, env) as aws_env:
+    if out is not None and len(chosen) != 1:
+        raise UsageError("fix: pass --state NAME with --out — a plan file holds the plan of one state")
+    with aws_for(root, env, role=role) as aws_env:
         results = _each(
             root,
             chosen,
             parallelism or default_parallelism(),
             lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
         )
-    review = build_dir(root, env_name) / "plan.md"
+    if out is not None:
+        shutil.copyfile(results[0].plan_file, out)
+    review = (build_dir(root, env_name) if state is None else state_dir(root, chosen[0])) / "plan.md"
     text = summary.summary_markdown_of_states([(r.state.project, r.plan_json) for r in results])
     write_atomically(review, text)
     say(f"plans written to {', '.join(r.plan_json.relative_to(root).as_posix() for r in results)}; review summary in {review.relative_to(root)}:")
@@ -220,10 +235,22 @@ def apply(
     destroy: bool = False,
     capture: bool = False,
     parallelism: int | None = None,
+    role: Role | None = None,
+    plan_file: Path | None = None,
 ) -> list[PlanResult]:
     """Plan and apply that exact plan, base first and then the groups (the reverse to destroy).
+    With `plan_file`, apply that reviewed plan of one state instead of planning again.
     Locally the emulator keeps running so the state survives."""
     env, chosen = _prepare(root, env_name, state)
+    if plan_file is not None:
+        if len(chosen) != 1:
+            raise UsageError("fix: pass --state NAME with --plan-file — a plan file holds the plan of one state")
+        with aws_for(root, env, keep_emulator=True, role=role) as aws_env:
+            tf = runner_for(root, env, chosen[0], aws_env, capture=capture)
+            tf.init()
+            say(f"terraform apply ({chosen[0].project}) of {plan_file}")
+            tf.apply(plan_file)
+        return []
     base = [s for s in chosen if s.name == BASE]
     group_states = [s for s in chosen if s.name != BASE]
     waves = [group_states, base] if destroy else [base, group_states]
@@ -239,7 +266,7 @@ def apply(
         return result
 
     results: list[PlanResult] = []
-    with aws_for(root, env, keep_emulator=True) as aws_env:
+    with aws_for(root, env, keep_emulator=True, role=role) as aws_env:
         for wave in waves:
             if wave:
                 results += _each(root, wave, parallelism or default_parallelism(), lambda s, log: apply_state(s, log, aws_env))
