@@ -27,6 +27,7 @@ def aws_environ(moto_url: str) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": REGION,
+        "REGISTRY_HOST": "",
         "REGISTRY_USERNAME": "",
         "REGISTRY_PASSWORD": "",
     }
@@ -53,11 +54,41 @@ def reset_inputs(root: Path) -> None:
         (root / name).mkdir()
 
 
+def registry_entry(
+    name: str,
+    host: str,
+    secret_arn: str,
+    auth: str = "basic",
+    token_hosts: tuple[str, ...] = (),
+    security_group: str = "sg-0a1b2c3d4e5f60002",
+) -> str:
+    """One registry under `registries:` of environment.yaml, indented to fit there."""
+    listed = (
+        f"    token_hosts: [{', '.join(f'{h!r}' for h in token_hosts)}]\n" if token_hosts else ""
+    )
+    return (
+        f"  {name}:\n"
+        f'    host: "{host}"\n'
+        f"    auth: {auth}\n"
+        f"    credentials_secret_arn: {secret_arn}\n"
+        f"    security_group_id: {security_group}\n"
+        f"{listed}"
+    )
+
+
 def write_environment(
-    root: Path, host: str, secret_arn: str, name: str = ENVIRONMENT, auth: str = "basic"
+    root: Path,
+    host: str,
+    secret_arn: str,
+    name: str = ENVIRONMENT,
+    auth: str = "basic",
+    token_hosts: tuple[str, ...] = (),
+    more_registries: str = "",
 ) -> None:
+    """The environment whose registry `platform` is `host`; `more_registries` adds `registry_entry`s."""
     path = root / "environments" / name / "environment.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
+    registries = registry_entry("platform", host, secret_arn, auth, token_hosts) + more_registries
     path.write_text(
         dedent(
             f"""\
@@ -70,17 +101,12 @@ def write_environment(
               subnet_ids:
                 - subnet-0a1b2c3d4e5f60001
             registries:
-              platform:
-                host: "{host}"
-                auth: {auth}
-                credentials_secret_arn: {secret_arn}
-                security_group_id: sg-0a1b2c3d4e5f60002
-            backend:
+            {{registries}}backend:
               bucket: sagemaker-gitops-state-test
               key: sagemaker-gitops/{name}.tfstate
               region: {REGION}
             """
-        ),
+        ).replace("{registries}", registries),
         encoding="utf-8",
     )
 

@@ -7,7 +7,9 @@ the registry asked for. The registry verifies every token against the signing ce
 exactly as it would with a production token server.
 
 The second registry (`bearer_registry`) serves the same storage as `registry`, so it holds the
-same images and digests; only its auth differs.
+same images and digests; only its auth differs. Its token server listens on another port of
+127.0.0.1 (`token_host`), so it is a token host environment.yaml must list, and it records for
+every request whether it carried an Authorization header (never the header itself).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pytest
@@ -90,13 +92,23 @@ class TokenSigner:
         return f"{signing_input}.{_b64url(signature)}"
 
 
+@dataclass
+class BearerRegistry(Registry):
+    """The token-auth registry, its token server's `host:port`, and what that server saw."""
+
+    token_host: str = ""
+    # One entry per token request, in order: whether it carried an Authorization header.
+    token_requests: list[bool] = field(default_factory=list)
+
+
 def _handler(
-    signer: TokenSigner, username: str, password: str
+    signer: TokenSigner, username: str, password: str, seen: list[bool]
 ) -> type[http.server.BaseHTTPRequestHandler]:
     expected = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
     class TokenHandler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            seen.append("Authorization" in self.headers)
             url = urllib.parse.urlsplit(self.path)
             query = urllib.parse.parse_qs(url.query)
             if url.path != "/token" or query.get("service") != [SERVICE]:
@@ -124,15 +136,16 @@ def _handler(
 @pytest.fixture(scope="session")
 def bearer_registry(
     registry: Registry, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Registry]:
+) -> Iterator[BearerRegistry]:
     """docker-registry with token auth on the storage of `registry`, and its token server."""
     directory = tmp_path_factory.mktemp("bearer-registry")
     signer = TokenSigner()
     bundle = directory / "token-signer.crt"
     bundle.write_bytes(signer.certificate_pem())
 
+    seen: list[bool] = []
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), _handler(signer, registry.username, registry.password)
+        ("127.0.0.1", 0), _handler(signer, registry.username, registry.password, seen)
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls: Path = registry.directory / "tls"
@@ -142,9 +155,10 @@ def bearer_registry(
     thread.start()
     try:
         port = free_port()
+        token_host = f"127.0.0.1:{server.server_address[1]}"
         auth = {
             "token": {
-                "realm": f"https://127.0.0.1:{server.server_address[1]}/token",
+                "realm": f"https://{token_host}/token",
                 "service": SERVICE,
                 "issuer": ISSUER,
                 "rootcertbundle": str(bundle),
@@ -153,7 +167,12 @@ def bearer_registry(
         config = directory / "config.yml"
         # Same storage and certificate as `registry`: the config reads both from its directory.
         config.write_text(registry_config(registry.directory, port, auth))
-        bearer = replace(registry, host=f"127.0.0.1:{port}", log_file=directory / "registry.log")
+        shared = {f.name: getattr(registry, f.name) for f in fields(registry)}
+        bearer = BearerRegistry(
+            **shared | {"host": f"127.0.0.1:{port}", "log_file": directory / "registry.log"},
+            token_host=token_host,
+            token_requests=seen,
+        )
         with serving(config, bearer):
             yield bearer
     finally:

@@ -21,10 +21,12 @@ from tests.registry_repo import (
     ENVIRONMENT,
     aws_environ,
     create_secret,
+    registry_entry,
     reset_inputs,
     write_catalog_entry,
     write_environment,
 )
+from tests.registry_token_server import BearerRegistry
 
 pytestmark = [pytest.mark.integration, pytest.mark.registry]
 
@@ -46,9 +48,15 @@ def repo(repo_copy: Path, registry: Registry, secret_arn: str) -> Path:
     return repo_copy
 
 
-def check(repo: Path, moto_server: str, *args: str) -> subprocess.CompletedProcess[str]:
+def check(repo: Path, moto_server: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return run_generator(
-        "registry", "check", "--env", ENVIRONMENT, *args, cwd=repo, env=aws_environ(moto_server)
+        "registry",
+        "check",
+        "--env",
+        ENVIRONMENT,
+        *args,
+        cwd=repo,
+        env={**aws_environ(moto_server), **env},
     )
 
 
@@ -78,10 +86,16 @@ def test_check_passes_with_the_right_ca_and_login(
     )
 
 
-def test_check_passes_through_bearer_token_auth(
-    repo: Path, bearer_registry: Registry, moto_server: str, secret_arn: str
+def test_check_passes_through_bearer_token_auth_at_a_listed_token_host(
+    repo: Path, bearer_registry: BearerRegistry, moto_server: str, secret_arn: str
 ) -> None:
-    write_environment(repo, bearer_registry.host, secret_arn, auth="bearer")
+    write_environment(
+        repo,
+        bearer_registry.host,
+        secret_arn,
+        auth="bearer",
+        token_hosts=(bearer_registry.token_host,),
+    )
     write_catalog_entry(
         repo, "demo", f"{bearer_registry.host}/ml/demo@{bearer_registry.digests['ml/demo:v2']}"
     )
@@ -90,6 +104,83 @@ def test_check_passes_through_bearer_token_auth(
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert rows(result)[3] == ("login", "PASS", "GET /v2/ answered 200 (bearer auth)")
+
+
+def test_check_refuses_to_send_the_login_to_a_token_host_that_is_not_listed(
+    repo: Path, bearer_registry: BearerRegistry, moto_server: str, secret_arn: str
+) -> None:
+    write_environment(repo, bearer_registry.host, secret_arn, auth="bearer")
+    write_catalog_entry(
+        repo, "demo", f"{bearer_registry.host}/ml/demo@{bearer_registry.digests['ml/demo:v2']}"
+    )
+    already = len(bearer_registry.token_requests)
+
+    result = check(repo, moto_server, "--ca-bundle", str(bearer_registry.ca_file))
+
+    assert result.returncode == 1
+    assert rows(result)[3] == (
+        "login",
+        "FAIL",
+        f"fix: add {bearer_registry.token_host} to registries.platform.token_hosts in environment.yaml if "
+        f"it is the registry's real token service — the registry {bearer_registry.host} asks for its login "
+        f"to be sent to {bearer_registry.token_host}, which is neither the registry nor one of its "
+        "token_hosts; the login was not sent",
+    )
+    assert bearer_registry.token_requests[already:] == []
+
+
+def test_check_uses_the_login_override_only_for_the_registry_host_it_names(
+    repo: Path,
+    registry: Registry,
+    bearer_registry: BearerRegistry,
+    moto_server: str,
+    secret_arn: str,
+) -> None:
+    mirror = registry_entry(
+        "mirror",
+        bearer_registry.host,
+        secret_arn,
+        "bearer",
+        (bearer_registry.token_host,),
+        "sg-0a1b2c3d4e5f60003",
+    )
+    write_environment(repo, registry.host, secret_arn, more_registries=mirror)
+
+    result = check(
+        repo, moto_server, "--ca-bundle", str(registry.ca_file),
+        REGISTRY_HOST=registry.host, REGISTRY_USERNAME="robot", REGISTRY_PASSWORD="robot-password",
+    )  # fmt: skip
+
+    table = [
+        tuple(re.split(r" {2,}", line, maxsplit=3)) for line in result.stdout.splitlines()[2:-1]
+    ]
+    assert [row for row in table if row[1] in ("credentials", "login")] == [
+        ("mirror", "credentials", "PASS", f"user sagemaker-pull from secret {secret_arn}"),
+        ("mirror", "login", "PASS", "GET /v2/ answered 200 (bearer auth)"),
+        ("platform", "credentials", "PASS", "user robot from REGISTRY_USERNAME/REGISTRY_PASSWORD"),
+        (
+            "platform",
+            "login",
+            "FAIL",
+            "fix: correct the login in REGISTRY_USERNAME/REGISTRY_PASSWORD — the registry refused user robot (401)",
+        ),
+    ]
+
+
+def test_check_refuses_a_login_override_without_registry_host(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
+    result = check(
+        repo, moto_server, "--ca-bundle", str(registry.ca_file),
+        REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD=registry.password,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "error: fix: set REGISTRY_HOST to the host of the registry this login is for (its `host` in "
+        "environment.yaml, e.g. registry.ml.example.com) — REGISTRY_USERNAME/REGISTRY_PASSWORD "
+        "are sent to that one registry only"
+    )
 
 
 def test_check_says_loudly_that_a_private_ca_is_trusted(

@@ -41,7 +41,11 @@ def test_registry_commands_never_print_log_or_write_the_password(
     write_catalog_entry(repo_copy, "demo", registry.image("ml/demo", "v1"))
     write_catalog_entry(repo_copy, "missing", registry.image("ml/demo", "no-such-tag"))
     ca = ("--ca-bundle", str(registry.ca_file))
-    override = {"REGISTRY_USERNAME": registry.username, "REGISTRY_PASSWORD": registry.password}
+    override = {
+        "REGISTRY_HOST": registry.host,
+        "REGISTRY_USERNAME": registry.username,
+        "REGISTRY_PASSWORD": registry.password,
+    }
     runs = [
         (("registry", "pin", *ca), {}),  # fails on the missing tag, after logging in
         (("registry", "pin", *ca), override),

@@ -195,6 +195,7 @@ def test_pin_takes_the_login_from_the_environment_variable_override(
         repo_copy,
         registry,
         moto_server,
+        REGISTRY_HOST=registry.host,
         REGISTRY_USERNAME=registry.username,
         REGISTRY_PASSWORD=registry.password,
     )
@@ -207,8 +208,9 @@ def test_pin_reports_a_refused_login(repo: Path, registry: Registry, moto_server
     write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
 
     result = pin(
-        repo, registry, moto_server, REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD="wrong"
-    )
+        repo, registry, moto_server,
+        REGISTRY_HOST=registry.host, REGISTRY_USERNAME=registry.username, REGISTRY_PASSWORD="wrong",
+    )  # fmt: skip
 
     assert result.returncode == 1
     assert errors(result) == (
@@ -230,6 +232,29 @@ def test_pin_refuses_half_a_login_override(
         "error: fix: set REGISTRY_PASSWORD as well, or unset both — the login override needs "
         "REGISTRY_USERNAME and REGISTRY_PASSWORD together\n"
     )
+
+
+def test_pin_refuses_a_login_override_without_registry_host(
+    repo: Path, registry: Registry, moto_server: str
+) -> None:
+    path = write_catalog_entry(repo, "demo", registry.image("ml/demo", "v1"))
+
+    result = pin(
+        repo,
+        registry,
+        moto_server,
+        REGISTRY_USERNAME=registry.username,
+        REGISTRY_PASSWORD=registry.password,
+    )
+
+    assert result.returncode == 2
+    assert errors(result) == (
+        "error: fix: set REGISTRY_HOST to the host of the registry this login is for (its `host` in "
+        "environment.yaml, e.g. registry.ml.example.com) — REGISTRY_USERNAME/REGISTRY_PASSWORD "
+        "are sent to that one registry only\n"
+    )
+    assert path.read_text().endswith("environments:\n  regtest: {}\n")
+    assert ":v1\n" in path.read_text()
 
 
 def test_pin_says_so_when_every_image_is_pinned(

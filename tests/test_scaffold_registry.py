@@ -60,7 +60,8 @@ def test_new_endpoint_puts_the_registry_fix_and_the_digest_alternative_first(rep
     result = run_generator(
         "new-endpoint", "--name", "demo", "--image", registry.image("ml/demo", "v1"), "--envs", ENVIRONMENT,
         "--ca-bundle", str(registry.ca_file),
-        cwd=repo, env={**aws_environ(moto_server), "REGISTRY_USERNAME": "nobody", "REGISTRY_PASSWORD": "wrong"},
+        cwd=repo,
+        env={**aws_environ(moto_server), "REGISTRY_HOST": registry.host, "REGISTRY_USERNAME": "nobody", "REGISTRY_PASSWORD": "wrong"},
     )  # fmt: skip
 
     assert result.returncode == 2

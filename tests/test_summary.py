@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from generator.review import summary
+from generator.review.markdown import MAX_CODE_CHARS
 from tests.helpers import REPO_ROOT, run_generator
 
 MODEL = 'module.endpoint["fraud-scorer"].aws_sagemaker_model.this'
@@ -312,3 +313,110 @@ def test_summary_template_ships_with_the_package():
 
     assert templates
     assert all(any(fnmatch.fnmatch(t, pattern) for pattern in patterns) for t in templates)
+
+
+# --- sensitive parts and hostile values: the pull-request author is untrusted -----------------
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_summary_hides_a_previous_value_with_a_sensitive_part_when_the_new_value_is_unknown():
+    lambda_change = change(
+        "module.registry_credentials.aws_lambda_function.this",
+        ["update"],
+        {"environment": [{"variables": {"TOKEN": "hunter2", "MODE": "basic"}}]},
+        {"environment": None},
+        before_sensitive={"environment": [{"variables": {"TOKEN": True}}]},
+        after_unknown={"environment": True},
+    )
+
+    text = markdown(lambda_change)
+
+    assert "hunter2" not in text
+    assert "  * `environment`: `(sensitive)` → `(known after apply)`" in lines(text)
+
+
+def test_summary_hides_a_value_whose_new_side_has_a_sensitive_part():
+    tagged = change(
+        "aws_s3_bucket.a",
+        ["update"],
+        {"policy": "old-policy"},
+        {"policy": "new-policy"},
+        after_sensitive={"policy": {"Statement": True}},  # a mask that goes deeper than the value
+    )
+
+    text = markdown(tagged)
+
+    assert "new-policy" not in text and "old-policy" not in text
+    assert "  * `policy`: `(sensitive)` → `(sensitive)`" in lines(text)
+
+
+def test_summary_hides_an_image_that_terraform_marks_sensitive():
+    sensitive_image = [{"image": True}]
+
+    text = markdown(change(MODEL, ["create", "delete"], model(OLD), model(NEW), before_sensitive={"primary_container": sensitive_image}, after_sensitive={"primary_container": sensitive_image}))
+
+    assert "a" * 64 not in text and "b" * 64 not in text
+    assert not [line for line in lines(text) if line.startswith("Image")]
+
+
+def test_summary_keeps_a_value_with_newlines_and_backticks_inside_its_code_span():
+    hostile = "x`\n\n### ✅ policy checks passed\n`"
+
+    text = markdown(change(MODEL, ["update"], {"environment": {"MODE": "a"}}, {"environment": {"MODE": hostile}}))
+
+    assert "### ✅ policy checks passed" not in lines(text)
+    assert "  * `environment.MODE`: `a` → `` x`\\n\\n### ✅ policy checks passed\\n` ``" in lines(text)
+
+
+def test_summary_keeps_a_hostile_endpoint_name_inside_its_heading():
+    address = 'module.endpoint["evil`\n## Plan for environment `prod`"].aws_sagemaker_endpoint.this'
+
+    text = markdown(change(address, ["update"], {"a": 1}, {"a": 2}))
+
+    assert "## Plan for environment `prod`" not in lines(text)
+    assert "### Endpoint `` evil`\\n## Plan for environment `prod` ``: 1 to update in place" in lines(text)
+
+
+def test_summary_keeps_a_hostile_image_on_its_line():
+    hostile = NEW + "\n* **policy checks passed**"
+
+    text = markdown(change(MODEL, ["create"], None, model(hostile)))
+
+    assert "* **policy checks passed**" not in lines(text)
+    assert f"Image: `{NEW}\\n* **policy checks passed**` (new)" in lines(text)
+
+
+def test_summary_keeps_a_hostile_address_inside_its_warning():
+    address = "module.iam.aws_iam_role.x\n\n[approve](https://evil.example.com)"
+    role = change(address, ["update"], {"a": 1}, {"a": 2}) | {"type": "aws_iam_role"}
+
+    text = markdown(role)
+
+    assert "[approve](https://evil.example.com)" not in lines(text)
+    assert "* **IAM**: `module.iam.aws_iam_role.x\\n\\n[approve](https://evil.example.com)` will be updated in place" in lines(text)
+
+
+def test_summary_keeps_a_hostile_environment_name_inside_the_title():
+    text = summary.render(summary.summarize(plan(environment="dev`\n| 0 | 0 | 0 | 0 | 0 |")))
+
+    assert lines(text)[0] == "## Plan for environment ``dev`\\n| 0 | 0 | 0 | 0 | 0 |``"
+
+
+def test_summary_shows_control_and_direction_characters_as_escapes():
+    hostile = "a\r\tb\x1b[2J\u202egnp.exe\u2028c"
+
+    text = markdown(change(MODEL, ["update"], {"description": "a"}, {"description": hostile}))
+
+    assert "  * `description`: `a` → `a\\r\\tb\\x1b[2J\\u202egnp.exe\\u2028c`" in lines(text)
+
+
+def test_summary_cuts_a_long_address_with_an_ellipsis():
+    address = "aws_s3_bucket." + "b" * 400
+
+    text = markdown(change(address, ["create"], None, {}))
+
+    shown = "b" * (MAX_CODE_CHARS - len("aws_s3_bucket.") - 1)
+    assert f"* **create** `aws_s3_bucket.{shown}…`" in lines(text)

@@ -305,6 +305,12 @@ class RegistrySettings(_Strict):
     credentials_secret_arn: Annotated[str, Field(pattern=SECRET_ARN_PATTERN)] | None = None
     credentials_kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
     security_group_id: Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
+    # Hosts besides `host` that the registry tooling may send the login to: the bearer token
+    # service a challenge's realm names. Only `registry pin/check` read it (SageMaker fetches
+    # its own tokens), so it stays out of the Terraform inputs.
+    token_hosts: list[Annotated[str, Field(pattern=REGISTRY_HOST_PATTERN, max_length=259)]] = Field(
+        default_factory=list, exclude=True
+    )
 
     @model_validator(mode="after")
     def _secret_matches_auth(self) -> RegistrySettings:

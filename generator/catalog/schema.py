@@ -68,6 +68,9 @@ DESCRIPTIONS: dict[str, str] = {
     "credentials_secret_arn": "Secrets Manager ARN of the registry login (required unless auth is none).",
     "credentials_kms_key_arn": "KMS key that encrypts the credentials secret, if not the AWS managed key.",
     "security_group_id": "Security group that lets the endpoints reach the registry.",
+    "token_hosts": "Hosts (DNS name, optionally :port) of the registry's bearer token service, if not the "
+    "registry host itself. `registry pin` and `registry check` send the login only to the registry host "
+    "and these; a challenge naming any other realm is refused.",
     "kms_key_arn": "KMS key for endpoint storage volumes.",
     "backend": "S3 bucket and key of this environment's Terraform state (locked with a lock file).",
 }

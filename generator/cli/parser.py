@@ -13,8 +13,10 @@ from pathlib import Path
 from generator.cli import handlers
 
 LOGIN_HELP = (
-    "Login: REGISTRY_USERNAME and REGISTRY_PASSWORD when both are set, otherwise the environment's "
-    "credentials_secret_arn read from Secrets Manager (the embedded AWS for the local environment)."
+    "Login: for the registry whose host equals REGISTRY_HOST, REGISTRY_USERNAME and REGISTRY_PASSWORD "
+    "when all three are set; for every other registry its credentials_secret_arn read from Secrets "
+    "Manager (the embedded AWS for the local environment). The login goes only to the registry host "
+    "and the token_hosts listed for it in environment.yaml."
 )
 
 

@@ -29,7 +29,7 @@ from generator.registry.client import (
     RegistryError,
     TlsError,
 )
-from generator.registry.credentials import login_for
+from generator.registry.credentials import login_for, override_login
 from generator.registry.tls import context_for, private_ca_warning, trust_override_note
 
 Status = Literal["PASS", "FAIL", "SKIP"]
@@ -128,7 +128,12 @@ class RegistryCheck:
             f"user {login.username} from {login.source}" if login else "auth none: no login needed"
         )
 
-        clients.append(RegistryClient(host, login, self.context))
+        settings = self.env.registries[self.name]
+        clients.append(
+            RegistryClient(
+                host, login, self.context, token_hosts=settings.token_hosts, name=self.name
+            )
+        )
         yield self._login(clients[0], login)
 
     def _image(self, client: RegistryClient, endpoint: str, image: str) -> str:
@@ -189,6 +194,7 @@ def check(root: Path, env_name: str, ca_bundle: Path | None) -> int:
         raise UsageError(
             f"fix: use one of the environments ({known}) — environment {env_name!r} does not exist"
         )
+    override_login()  # a half-set login override is a usage error before any registry is asked
     endpoints = resolve(repo, [env_name])[env_name]
     env = repo.environments[env_name].settings
     context = context_for(ca_bundle)

@@ -3,7 +3,11 @@
 Authentication follows the registry's challenge: a 401 with `WWW-Authenticate: Basic` is
 answered with the login; `WWW-Authenticate: Bearer realm=...,service=...,scope=...` sends the
 login to the token server named by `realm` and retries with the token it returns. The login
-is sent only over verified TLS and never appears in messages.
+goes only to the registry host itself and to the token hosts environment.yaml lists for it
+(`token_hosts`): the registry's answer names the realm, and a registry that is compromised or
+impersonated must not be able to send the login anywhere else. A realm elsewhere is refused
+before anything is sent to it. The login is sent only over verified TLS and never appears in
+messages.
 """
 
 from __future__ import annotations
@@ -82,12 +86,39 @@ def _basic(login: Login) -> str:
     return "Basic " + base64.b64encode(f"{login.username}:{login.password}".encode()).decode()
 
 
+def authority(host: str) -> str:
+    """`host[:port]` as compared for sending the login: lower case, without the default :443."""
+    host = host.lower()
+    return host.removesuffix(":443")
+
+
+def realm_authority(realm: str) -> str:
+    """The `host[:port]` a realm URL points at, in the form `authority` gives."""
+    parts = urllib.parse.urlsplit(realm)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or parts.netloc
+    return authority(f"{host}:{port}" if port is not None else host)
+
+
 class RegistryClient:
     def __init__(
-        self, host: str, login: Login | None, context: ssl.SSLContext, timeout: float = 15.0
+        self,
+        host: str,
+        login: Login | None,
+        context: ssl.SSLContext,
+        timeout: float = 15.0,
+        *,
+        token_hosts: tuple[str, ...] | list[str] = (),
+        name: str | None = None,
     ):
         self.host = host
         self.login = login
+        self.name = name  # the registry's logical name in environment.yaml, for messages
+        # Where the login may go: the registry itself and its listed token services.
+        self.login_hosts = frozenset(authority(h) for h in (host, *token_hosts))
         self.context = context
         self.timeout = timeout
         self.auth_scheme: str | None = None  # the scheme the registry challenged with, once seen
@@ -163,13 +194,24 @@ class RegistryClient:
             raise RegistryError(
                 "fix: give the registry's Bearer challenge a realm — it names no token server"
             )
+        realm_host = realm_authority(realm)
+        if self.login is not None and realm_host not in self.login_hosts:
+            listing = (
+                f"registries.{self.name}.token_hosts" if self.name else "the registry's token_hosts"
+            )
+            raise RegistryError(
+                f"fix: add {realm_host} to {listing} in environment.yaml if it is the registry's real "
+                f"token service — the registry {self.host} asks for its login to be sent to {realm_host}, "
+                "which is neither the registry nor one of its token_hosts; the login was not sent"
+            )
         query = {k: v for k, v in challenge.params.items() if k in ("service", "scope")}
         url = (
             realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
             if query
             else realm
         )
-        # Without a login this asks for an anonymous token, which public-read registries grant.
+        # Without a login this asks for an anonymous token, which public-read registries grant;
+        # nothing secret is sent, so any realm may be asked.
         response = self.send(
             "GET", url, {"Authorization": _basic(self.login)} if self.login else {}
         )

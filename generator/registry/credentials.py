@@ -3,10 +3,12 @@
 Where the login comes from, in this order:
 
 1. `auth: none` in environment.yaml: no login.
-2. `REGISTRY_USERNAME` and `REGISTRY_PASSWORD` both set: that login, for every registry of
-   the environment. Meant for CI jobs with a pull-only robot account and for people without
-   read access to the production secret. Setting only one of the two is an error.
-3. Otherwise the environment's `credentials_secret_arn`, read from Secrets Manager with the
+2. `REGISTRY_HOST`, `REGISTRY_USERNAME` and `REGISTRY_PASSWORD` all set, and the registry's
+   `host` equals `REGISTRY_HOST`: that login, for that one registry only (a login is never
+   offered to a registry it was not meant for). Meant for CI jobs with a pull-only robot
+   account and for people without read access to the production secret. Setting only some of
+   the three is an error.
+3. Otherwise the registry's `credentials_secret_arn`, read from Secrets Manager with the
    default AWS credential chain (AWS_PROFILE, SSO, instance role; AWS_ENDPOINT_URL is honoured)
    in the secret's region. For the embedded `emulator: true` environment the secret is read
    from the running emulator of this checkout (`make local-up`).
@@ -20,16 +22,18 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.catalog.models import EnvironmentFile
+from generator.catalog.models import REGISTRY_HOST_PATTERN, EnvironmentFile
 from generator.common.errors import UsageError
 from generator.common.layout import LAMBDA_SOURCE_DIR
 from generator.emulator import launcher as emulator
-from generator.registry.client import Login, RegistryError
+from generator.registry.client import Login, RegistryError, authority
 
+HOST_VARIABLE = "REGISTRY_HOST"
 USERNAME_VARIABLE = "REGISTRY_USERNAME"
 PASSWORD_VARIABLE = "REGISTRY_PASSWORD"
 
@@ -46,7 +50,9 @@ def _handler_module(path: Path) -> ModuleType:
     return module
 
 
-def override_login() -> Login | None:
+def override_login() -> tuple[str, Login] | None:
+    """(registry host, login) from the environment variables, or None when none is set."""
+    host = os.environ.get(HOST_VARIABLE, "").strip()
     username = os.environ.get(USERNAME_VARIABLE, "")
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if bool(username) != bool(password):
@@ -56,8 +62,24 @@ def override_login() -> Login | None:
             f"{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} together"
         )
     if not username:
+        if host:
+            raise UsageError(
+                f"fix: set {USERNAME_VARIABLE} and {PASSWORD_VARIABLE} as well, or unset {HOST_VARIABLE} "
+                f"— {HOST_VARIABLE} names the registry that the login override is for"
+            )
         return None
-    return Login(username, password, f"{USERNAME_VARIABLE}/{PASSWORD_VARIABLE}")
+    if not host:
+        raise UsageError(
+            f"fix: set {HOST_VARIABLE} to the host of the registry this login is for (its `host` in "
+            f"environment.yaml, e.g. registry.ml.example.com) — {USERNAME_VARIABLE}/{PASSWORD_VARIABLE} "
+            "are sent to that one registry only"
+        )
+    if not re.match(REGISTRY_HOST_PATTERN, host.lower()):
+        raise UsageError(
+            f"fix: set {HOST_VARIABLE} to a registry host as environment.yaml writes it (DNS name, "
+            f"optionally :port; no scheme or path) — got {host!r}"
+        )
+    return host, Login(username, password, f"{USERNAME_VARIABLE}/{PASSWORD_VARIABLE}")
 
 
 def _secrets_client(root: Path, env_name: str, env: EnvironmentFile, region: str) -> Any:
@@ -89,8 +111,8 @@ def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) ->
     if settings.auth == "none":
         return None
     override = override_login()
-    if override is not None:
-        return override
+    if override is not None and authority(override[0]) == authority(settings.host):
+        return override[1]
     arn = settings.credentials_secret_arn
     assert arn is not None  # the model requires a secret whenever auth is not none
     region = arn.split(":")[3]
@@ -102,8 +124,8 @@ def login_for(root: Path, env_name: str, env: EnvironmentFile, registry: str) ->
         raise RegistryError(str(exc)) from None
     except botocore.exceptions.NoCredentialsError:
         raise RegistryError(
-            f"fix: configure AWS credentials that may read {arn}, or set {USERNAME_VARIABLE} and "
-            f"{PASSWORD_VARIABLE} — no AWS credentials were found"
+            f"fix: configure AWS credentials that may read {arn}, or set {HOST_VARIABLE}={settings.host}, "
+            f"{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} — no AWS credentials were found"
         ) from None
     except botocore.exceptions.BotoCoreError as exc:
         raise RegistryError(

@@ -30,7 +30,7 @@ from generator.common.errors import GeneratorError, InvalidInput, Problem, Usage
 from generator.common.files import write_atomically
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
 from generator.registry.client import RegistryClient, RegistryError
-from generator.registry.credentials import login_for
+from generator.registry.credentials import login_for, override_login
 from generator.registry.tls import context_for, private_ca_warning
 
 
@@ -173,8 +173,11 @@ class Resolver:
         client = self._clients.get(target)
         if client is None:
             env_name, registry_name = target
+            settings = self.environments[env_name].registries[registry_name]
             login = login_for(self.root, env_name, self.environments[env_name], registry_name)
-            client = self._clients[target] = RegistryClient(host, login, self.context)
+            client = self._clients[target] = RegistryClient(
+                host, login, self.context, token_hosts=settings.token_hosts, name=registry_name
+            )
         digest = client.manifest_digest(repository, tag)
         if digest is None:
             raise RegistryError(
@@ -188,6 +191,7 @@ def plan_changes(
     root: Path, env: str | None, context: ssl.SSLContext
 ) -> tuple[list[CatalogDocument], list[Change]]:
     """Resolve every tag that needs pinning (for `env`, or all); raise listing every failure."""
+    override_login()  # a half-set login override is a usage error before any registry is asked
     environments = load_environments(root)
     if env is not None and env not in environments:
         known = ", ".join(sorted(environments))

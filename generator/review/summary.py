@@ -4,8 +4,11 @@ Reads `terraform show -json` output through a read-only view keyed by resource a
 the changes by catalog endpoint (the root module calls `module.endpoint["<name>"]`; resources
 elsewhere are recognised by their `sagemaker-gitops:endpoint` tag), puts what can hurt first
 (downtime, IAM, security-group rules, the VPC endpoint) and renders markdown with a jinja2
-template. Values Terraform marks sensitive are never printed. The text always fits one GitHub
-comment: when it would not, whole resource entries are cut from the end and a note says so.
+template. A value with any part Terraform marks sensitive, on either side of the change, is
+never printed. Every value from the plan is untrusted text (the pull request's author chose it)
+and is shown through `markdown.code`, which keeps it inside its code span and on its line. The
+text always fits one GitHub comment: when it would not, whole resource entries are cut from the
+end and a note says so.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 import jinja2
 
 from generator.common.errors import UsageError
+from generator.review.markdown import code
 
 # GitHub refuses longer comment bodies (it counts characters, not bytes).
 COMMENT_LIMIT = 65_535
@@ -83,7 +87,7 @@ class ResourceChange:
 @dataclass(frozen=True)
 class ReviewWarning:
     kind: str
-    message: str
+    message: str  # markdown: every value in it is already a `markdown.code` span
 
 
 @dataclass
@@ -228,9 +232,10 @@ def diff(
     before: Any, after: Any, before_sensitive: Any, after_sensitive: Any, after_unknown: Any, path: str = ""
 ) -> Iterator[tuple[str, str, str]]:
     """Leaf changes as (path, before, after) display strings; sensitive values never leave here."""
+    hidden = _contains_true(before_sensitive) or _contains_true(after_sensitive)
     if after_unknown is True:
         if not _blank(before):
-            yield path, SENSITIVE if before_sensitive is True else _display(before), UNKNOWN
+            yield path, SENSITIVE if hidden else _display(before), UNKNOWN
         return
     if before_sensitive is True or after_sensitive is True:
         if before != after and not (_blank(before) and _blank(after)):
@@ -257,7 +262,7 @@ def diff(
             )
         return
     if before != after and not (_blank(before) and _blank(after)):
-        yield path, _display(before), _display(after)
+        yield (path, SENSITIVE, SENSITIVE) if hidden else (path, _display(before), _display(after))
 
 
 def _replace_prefixes(replace_paths: Sequence[Sequence[str | int]]) -> list[str]:
@@ -329,12 +334,22 @@ def _images(value: Any) -> list[str]:
     return [c["image"] for c in containers if isinstance(c, dict) and isinstance(c.get("image"), str)]
 
 
+def _sensitive_images(mask: Any) -> bool:
+    """Whether the mask hides any container's image, or a container block as a whole."""
+    for key in ("primary_container", "container"):
+        node = _mask(mask, key)
+        entries = node if isinstance(node, list) else [node]
+        if any(_contains_true(_mask(entry, "image")) for entry in entries):
+            return True
+    return False
+
+
 def image_change(change: Mapping[str, Any], action: str) -> ImageChange | None:
     """The model's image before → after, unless Terraform marks it sensitive."""
     if change["type"] != "aws_sagemaker_model":
         return None
     values = change["change"]
-    if any(_mask(values.get(k, False), "primary_container") is True for k in ("before_sensitive", "after_sensitive")):
+    if any(_sensitive_images(values.get(k, False)) for k in ("before_sensitive", "after_sensitive")):
         return None
     before = _images(values.get("before")) if action != "create" else []
     after = _images(values.get("after")) if action != "delete" else []
@@ -355,16 +370,16 @@ def warnings_for(change: Mapping[str, Any], action: str, endpoint: str | None) -
     found: list[ReviewWarning] = []
     if kind == "aws_sagemaker_endpoint" and action in ("delete", "replace"):
         values = change["change"]
-        hidden = _mask(values.get("before_sensitive", False), "name") is True
+        hidden = _contains_true(_mask(values.get("before_sensitive", False), "name"))
         name = (None if hidden else (values.get("before") or {}).get("name")) or endpoint or address
         effect = "it stops serving requests" if action == "delete" else "requests fail until the new endpoint is InService"
-        found.append(ReviewWarning("downtime", f"SageMaker endpoint `{name}` will be {verb}: {effect}"))
+        found.append(ReviewWarning("downtime", f"SageMaker endpoint {code(str(name))} will be {verb}: {effect}"))
     if _IAM_TYPE.match(kind):
-        found.append(ReviewWarning("IAM", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("IAM", f"{code(address)} will be {verb}"))
     if kind in _SG_RULE_TYPES or (kind == "aws_security_group" and _inline_rules_change(change)):
-        found.append(ReviewWarning("security-group rule", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("security-group rule", f"{code(address)} will be {verb}"))
     if _VPC_ENDPOINT_TYPE.match(kind):
-        found.append(ReviewWarning("VPC endpoint", f"`{address}` will be {verb}"))
+        found.append(ReviewWarning("VPC endpoint", f"{code(address)} will be {verb}"))
     return found
 
 
@@ -456,25 +471,18 @@ def view(summary: Summary, budget: int | None, full_plan_hint: str) -> View:
     return View(summary, warnings, endpoints, shared, total, shown, hidden_endpoints, full_plan_hint)
 
 
-def _code(value: str) -> str:
-    """A markdown code span that survives backticks inside the value."""
-    fence = "`"
-    while fence in value:
-        fence += "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.review", "templates"),
-        autoescape=False,  # markdown, not HTML; values go through the `code` filter
+        # Markdown, not HTML: HTML escaping would show `&lt;` inside code spans and protect
+        # nothing. Every value from the plan goes through the `code` filter instead.
+        autoescape=False,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["code"] = _code
+    env.filters["code"] = code
     return env
 
 
@@ -503,7 +511,7 @@ def render(summary: Summary, *, limit: int = COMMENT_LIMIT, full_plan_hint: str 
 
 def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT) -> str:
     plan = load_plan(plan_json)
-    hint = f"`terraform show` of the plan file beside {plan_json.name}"
+    hint = f"`terraform show` of the plan file beside {code(plan_json.name)}"
     return render(summarize(plan), limit=limit, full_plan_hint=hint)
 
 
