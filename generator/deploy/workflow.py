@@ -18,12 +18,13 @@ from generator.catalog.loader import Environment, load_repository, resolve
 from generator.common.errors import UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
+from generator.deploy import capacity as capacity_check
 from generator.deploy import lambda_package
 from generator.deploy.aws_credentials import check_credentials
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 from generator.emulator import launcher as emulator
 from generator.render.tfvars import render_files
-from generator.review import summary
+from generator.review import capacity, summary
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,12 @@ def plan(root: Path, env_name: str, *, destroy: bool = False, capture: bool = Fa
         say(f"terraform plan ({env_name}){' -destroy' if destroy else ''}")
         changes = tf.plan(plan_file, destroy=destroy)
         write_atomically(plan_json, tf.show_json(plan_file))
-    review = summary.summary_markdown(plan_json)
+        # Capacity hook: quotas and running instances are read while the AWS of the plan is at hand.
+        say("checking SageMaker capacity against the account's quotas")
+        capacity_report = capacity_check.review(root, env, [plan_json], capacity_check.reader_for(env, aws_env))
+    for shortfall in capacity_report.shortfalls:
+        say(f"capacity shortfall: {shortfall.message}")
+    review = summary.summary_markdown(plan_json, capacity=capacity.markdown(capacity_report))
     write_atomically(out / "plan.md", review)
     say(f"plan written to {plan_file.relative_to(root)} and {plan_json.relative_to(root)}; review summary in {(out / 'plan.md').relative_to(root)}:")
     sys.stdout.write(review)
