@@ -56,6 +56,18 @@ def plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def capacity(args: argparse.Namespace) -> int:
+    from generator.deploy import capacity_command
+    from generator.review.capacity import markdown
+
+    root = args.root.resolve()
+    plans = [p.resolve() for p in args.plan] if args.plan else None
+    result = capacity_command.run(root, args.env, plans=plans, with_prices=args.update_prices)
+    warning, section = markdown(result)
+    sys.stdout.write(warning + section)
+    return 1 if result.shortfalls else 0
+
+
 def apply(args: argparse.Namespace) -> int:
     from generator.catalog.loader import load_repository
     from generator.common.errors import UsageError

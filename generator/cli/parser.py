@@ -75,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="FILE", help="also copy the plan file of the one --state to FILE (Atlantis's $PLANFILE)")
     p.add_argument("--destroy", action="store_true", help="plan the destruction of the environment")
 
+    p = _command(
+        sub, "capacity", handlers.capacity,
+        help="compare the plan's SageMaker instances at their peak with the account's quotas (exit 1 on a shortfall)",
+        description="Reads build/<env>/plan.json (and build/<env>/<state>/plan.json), the account's Service Quotas and the "
+        "endpoints already running; writes build/<env>/capacity.md. Without credentials it reviews the plan alone.",
+    )
+    _env(p, "environment whose plan to review", required=True)
+    p.add_argument("--plan", type=Path, action="append", metavar="PLAN_JSON", help="review this plan JSON instead (repeat for several states)")
+    p.add_argument("--update-prices", action="store_true", help="first fetch on-demand prices from the AWS Price List API into build/prices/<region>.json")
+
     p = _command(sub, "apply", handlers.apply, help="plan and apply one environment, base first (asks for confirmation outside the emulator)")
     _env(p, "environment to apply (default: local)", default="local")
     _states(p, "apply")

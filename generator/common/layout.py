@@ -23,3 +23,13 @@ LAMBDA_PACKAGE_PATH = Path("build/lambda/registry_credentials.zip")
 def build_dir(root: Path, env: str) -> Path:
     """Plans, Terraform data and the review summary of one environment (never committed)."""
     return root / "build" / env
+
+
+def prices_file(root: Path, region: str) -> Path:
+    """On-demand SageMaker hosting prices of one region, fetched by `capacity --update-prices`."""
+    return root / "build" / "prices" / f"{region}.json"
+
+
+def capacity_file(root: Path, env: str) -> Path:
+    """The capacity part of the review of one environment, written by `capacity`."""
+    return build_dir(root, env) / "capacity.md"

@@ -28,12 +28,13 @@ from generator.catalog.states import BASE, State, find
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
+from generator.deploy import capacity as capacity_check
 from generator.deploy import lambda_package
 from generator.deploy.aws_credentials import assume_role, check_credentials
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 from generator.emulator import launcher as emulator
 from generator.render.tfvars import obsolete_files, render_files
-from generator.review import summary
+from generator.review import capacity, summary
 
 T = TypeVar("T")
 Role = Literal["plan", "apply"]
@@ -216,10 +217,17 @@ def plan(
             parallelism or default_parallelism(),
             lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
         )
+        # Quotas and running instances are read while the AWS of the plan is at hand.
+        say("checking SageMaker capacity against the account's quotas")
+        capacity_report = capacity_check.review(root, env, [r.plan_json for r in results], capacity_check.reader_for(env, aws_env))
+    for shortfall in capacity_report.shortfalls:
+        say(f"capacity shortfall: {shortfall.message}")
     if out is not None:
         shutil.copyfile(results[0].plan_file, out)
     review = (build_dir(root, env_name) if state is None else state_dir(root, chosen[0])) / "plan.md"
-    text = summary.summary_markdown_of_states([(r.state.project, r.plan_json) for r in results])
+    text = summary.summary_markdown_of_states(
+        [(r.state.project, r.plan_json) for r in results], capacity=capacity.markdown(capacity_report)
+    )
     write_atomically(review, text)
     say(f"plans written to {', '.join(r.plan_json.relative_to(root).as_posix() for r in results)}; review summary in {review.relative_to(root)}:")
     sys.stdout.write(text)

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.catalog.models import EnvironmentFile
 from generator.common.errors import GeneratorError, UsageError
@@ -33,6 +34,17 @@ RANDOM_SEED = 20261125
 ACCESS_KEY = "local-emulator"  # moto accepts any key pair; these are not credentials
 SECRET_KEY = "local-emulator"
 VPC_CIDR = "10.42.0.0/16"
+# SageMaker quotas of the emulated account, so the capacity review runs offline. Constants
+# rather than environment.yaml settings: they describe the emulator, not an environment. Enough
+# for the local catalog with room for a blue/green update; every other instance type the
+# emulator knows (ml.g5.xlarge, ml.p3.2xlarge, ...) keeps the default of a new account, 0.
+SEEDED_QUOTAS = {
+    "ml.t2.medium for endpoint usage": 2,
+    "ml.m5.large for endpoint usage": 4,
+    "ml.m5.xlarge for endpoint usage": 4,
+    "ml.c5.xlarge for endpoint usage": 4,
+    "Total number of instances allowed across SageMaker endpoints": 12,
+}
 
 
 class EmulatorError(GeneratorError):
@@ -225,6 +237,7 @@ def seed(emulator: Emulator, env: EnvironmentFile) -> dict[str, str]:
         # Created last so the IDs above stay what they were before the key existed.
         kms = boto3.client("kms", **kwargs)
         got["kms_key_arn"] = kms.create_key(Description="Endpoint storage of the local environment")["KeyMetadata"]["Arn"]
+    seed_quotas(boto3.client("service-quotas", **kwargs), SEEDED_QUOTAS)
 
     expected = {
         "kms_key_arn": env.kms_key_arn,
@@ -240,6 +253,19 @@ def seed(emulator: Emulator, env: EnvironmentFile) -> dict[str, str]:
             f"fix: write these IDs into environments/local/environment.yaml — the emulator created other IDs than the file names: {listing}"
         )
     return got
+
+
+def seed_quotas(client: Any, values: dict[str, int]) -> None:
+    """Raise the emulator's SageMaker quotas by name (the emulator approves increases at once)."""
+    codes = {
+        q["QuotaName"]: q["QuotaCode"]
+        for page in client.get_paginator("list_aws_default_service_quotas").paginate(ServiceCode="sagemaker")
+        for q in page["Quotas"]
+    }
+    for name, value in values.items():
+        if name not in codes:
+            raise EmulatorError(f"fix: name a quota the emulator knows (generator/emulator/patches.py) — {name!r} is not one")
+        client.request_service_quota_increase(ServiceCode="sagemaker", QuotaCode=codes[name], DesiredValue=float(value))
 
 
 def up(root: Path) -> tuple[Emulator, bool, str]:

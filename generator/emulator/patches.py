@@ -258,6 +258,114 @@ def _repeated_rule_requests_are_idempotent() -> None:
     known_rule_ids("revoke_security_group_egress")
 
 
+# SageMaker endpoint instance types the emulator knows quotas for, and the account-wide quota.
+# Every default is 0 except the total, as on a new account; `launcher.seed` raises some of them.
+SAGEMAKER_QUOTA_TYPES = (
+    "ml.t2.medium", "ml.m5.large", "ml.m5.xlarge", "ml.m5.2xlarge", "ml.c5.large", "ml.c5.xlarge",
+    "ml.c5.2xlarge", "ml.g4dn.xlarge", "ml.g5.xlarge", "ml.g5.2xlarge", "ml.inf2.xlarge", "ml.p3.2xlarge",
+)
+SAGEMAKER_TOTAL_QUOTA = ("Total number of instances allowed across SageMaker endpoints", 10.0)
+
+
+def _add_sagemaker_service_quotas() -> None:
+    """moto: Service Quotas knows only the `vpc` service and has no ListServiceQuotas or
+    RequestServiceQuotaIncrease.
+
+    The capacity review reads SageMaker's "ml.<type> for endpoint usage" quotas and the
+    account-wide instance quota. So, for service code `sagemaker` only: ListAWSDefaultServiceQuotas
+    and ListServiceQuotas (paginated with MaxResults/NextToken, as the API is), GetServiceQuota,
+    and RequestServiceQuotaIncrease, which the emulator approves at once (AWS reviews a request
+    first) and which, like AWS, takes only values above the current one. Quota codes are
+    made up from the quota name (the real ones are not needed: the review matches names). The
+    applied values live on the account/region backend, so a moto reset restores the defaults.
+    Every other service code behaves as before.
+    """
+    import hashlib
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.servicequotas.responses import ServiceQuotasResponse
+
+    names = [f"{kind} for endpoint usage" for kind in SAGEMAKER_QUOTA_TYPES] + [SAGEMAKER_TOTAL_QUOTA[0]]
+
+    def code_of(name: str) -> str:
+        return "L-" + hashlib.sha256(name.encode()).hexdigest()[:8].upper()
+
+    def default_value(name: str) -> float:
+        return SAGEMAKER_TOTAL_QUOTA[1] if name == SAGEMAKER_TOTAL_QUOTA[0] else 0.0
+
+    def quota(self: ServiceQuotasResponse, name: str, value: float) -> dict[str, Any]:
+        code = code_of(name)
+        return {
+            "ServiceCode": "sagemaker", "ServiceName": "Amazon SageMaker", "QuotaCode": code, "QuotaName": name,
+            "QuotaArn": f"arn:aws:servicequotas:{self.region}:{self.current_account}:sagemaker/{code}",
+            "Value": value, "Unit": "None", "Adjustable": True, "GlobalQuota": False,
+        }
+
+    def applied(self: ServiceQuotasResponse) -> dict[str, float]:
+        backend = self.backend
+        if not hasattr(backend, "local_harness_sagemaker_quotas"):
+            backend.local_harness_sagemaker_quotas = {name: default_value(name) for name in names}
+        return backend.local_harness_sagemaker_quotas
+
+    def page(self: ServiceQuotasResponse, quotas: list[dict[str, Any]]) -> str:
+        params = json.loads(self.body or "{}")
+        start = int(params.get("NextToken") or 0)
+        size = int(params.get("MaxResults") or 100)
+        answer: dict[str, Any] = {"Quotas": quotas[start : start + size]}
+        if start + size < len(quotas):
+            answer["NextToken"] = str(start + size)
+        return json.dumps(answer)
+
+    def by_code(self: ServiceQuotasResponse, code: str) -> str:
+        name = next((n for n in names if code_of(n) == code), None)
+        if name is None:
+            raise JsonRESTError("NoSuchResourceException", f"The quota {code} does not exist for service sagemaker.")
+        return name
+
+    def sagemaker(method: Callable[[ServiceQuotasResponse], str]) -> Callable[[ServiceQuotasResponse], str]:
+        original = getattr(ServiceQuotasResponse, method.__name__, None)
+
+        def dispatch(self: ServiceQuotasResponse) -> str:
+            if json.loads(self.body or "{}").get("ServiceCode") == "sagemaker" or original is None:
+                return method(self)
+            return original(self)
+
+        dispatch.__name__ = method.__name__
+        return dispatch
+
+    @sagemaker
+    def list_aws_default_service_quotas(self: ServiceQuotasResponse) -> str:
+        return page(self, [quota(self, n, default_value(n)) for n in names])
+
+    @sagemaker
+    def list_service_quotas(self: ServiceQuotasResponse) -> str:
+        return page(self, [quota(self, n, v) for n, v in applied(self).items()])
+
+    @sagemaker
+    def get_service_quota(self: ServiceQuotasResponse) -> str:
+        name = by_code(self, json.loads(self.body)["QuotaCode"])
+        return json.dumps({"Quota": quota(self, name, applied(self)[name])})
+
+    @sagemaker
+    def request_service_quota_increase(self: ServiceQuotasResponse) -> str:
+        params = json.loads(self.body)
+        name = by_code(self, params["QuotaCode"])
+        desired = float(params["DesiredValue"])
+        if desired <= applied(self)[name]:
+            raise JsonRESTError(
+                "IllegalArgumentException", f"The desired value {desired} is not above the applied value {applied(self)[name]} of {name}."
+            )
+        applied(self)[name] = desired
+        return json.dumps({"RequestedQuota": {
+            "Id": f"local-{code_of(name)}", "ServiceCode": "sagemaker", "QuotaCode": code_of(name), "QuotaName": name,
+            "DesiredValue": desired, "Status": "APPROVED", "Unit": "None", "GlobalQuota": False,
+        }})
+
+    for handler in (list_aws_default_service_quotas, list_service_quotas, get_service_quota, request_service_quota_increase):
+        setattr(ServiceQuotasResponse, handler.__name__, handler)
+
+
 PATCHES: tuple[Callable[[], None], ...] = (
     _omit_empty_data_capture_config,
     _keep_enable_network_isolation,
@@ -266,4 +374,5 @@ PATCHES: tuple[Callable[[], None], ...] = (
     _add_application_autoscaling_tags,
     _describe_group_rule_descriptions,
     _repeated_rule_requests_are_idempotent,
+    _add_sagemaker_service_quotas,
 )

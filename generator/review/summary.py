@@ -486,12 +486,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(summary: Summary, *, limit: int = COMMENT_LIMIT, full_plan_hint: str = "the full plan output") -> str:
-    """Markdown under `limit` characters: everything when it fits, else the longest prefix that does."""
+def render(
+    summary: Summary, *, limit: int = COMMENT_LIMIT, full_plan_hint: str = "the full plan output", capacity: tuple[str, str] = ("", "")
+) -> str:
+    """Markdown under `limit` characters: everything when it fits, else the longest prefix that does.
+
+    `capacity` is (shortfall warning, capacity section) from `generator.review.capacity`: the
+    warning opens the text, the section follows the warnings.
+    """
     template = _environment().get_template("summary.md.j2")
 
     def text(budget: int | None) -> str:
-        return template.render(v=view(summary, budget, full_plan_hint), actions=ACTIONS)
+        return template.render(v=view(summary, budget, full_plan_hint), actions=ACTIONS, capacity=capacity)
 
     full = text(None)
     if len(full) <= limit:
@@ -509,14 +515,16 @@ def render(summary: Summary, *, limit: int = COMMENT_LIMIT, full_plan_hint: str 
     return result
 
 
-def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT) -> str:
+def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT, capacity: tuple[str, str] = ("", "")) -> str:
     plan = load_plan(plan_json)
     hint = f"`terraform show` of the plan file beside {code(plan_json.name)}"
-    return render(summarize(plan), limit=limit, full_plan_hint=hint)
+    return render(summarize(plan), limit=limit, full_plan_hint=hint, capacity=capacity)
 
 
-def summary_markdown_of_states(plan_jsons: Sequence[tuple[str, Path]], *, limit: int = COMMENT_LIMIT) -> str:
+def summary_markdown_of_states(
+    plan_jsons: Sequence[tuple[str, Path]], *, limit: int = COMMENT_LIMIT, capacity: tuple[str, str] = ("", "")
+) -> str:
     """The review of a whole environment: every state's plan (label, build/<env>/<state>/plan.json)."""
     plans = [(label, load_plan(path)) for label, path in plan_jsons]
     hint = "`terraform show` of each state's plan file under build/<env>/<state>/"
-    return render(summarize_states(plans), limit=limit, full_plan_hint=hint)
+    return render(summarize_states(plans), limit=limit, full_plan_hint=hint, capacity=capacity)
