@@ -8,7 +8,6 @@ replaced) and checks the rules that relate several files.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.catalog.models import (
-    ENVIRONMENT_NAME_PATTERN,
     CatalogEntry,
     DeploymentSettings,
     EndpointOverride,
@@ -27,6 +25,7 @@ from generator.catalog.models import (
 )
 from generator.catalog.problems import problems_from_validation
 from generator.catalog.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
+from generator.common import rules
 from generator.common.errors import InvalidInput, Problem
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
 
@@ -179,9 +178,9 @@ def load_repository(root: Path) -> Repository:
 def _load_environment(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
     name = path.parent.name
     rel = _relative(root, path)
-    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+    if not rules.matches(rules.ENVIRONMENT_NAME, name):
         problems.append(
-            Problem(rel, None, "(folder name)", "name the folder with lower-case letters, digits and hyphens (max 16)", f"{name!r} is not a valid environment name")
+            Problem(rel, None, "(folder name)", "name the folder with lower-case letters, digits and hyphens (max 16)", f"{rules.excerpt(name)} is not a valid environment name")
         )
         return
     source = _read_yaml(root, path, problems)

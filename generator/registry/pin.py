@@ -23,9 +23,10 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.catalog.models import DIGEST_IMAGE_RE, TAG_IMAGE_RE, EnvironmentFile
+from generator.catalog.models import EnvironmentFile
 from generator.catalog.problems import problems_from_validation
 from generator.catalog.yamlio import YamlSyntaxError, load_yaml
+from generator.common import rules
 from generator.common.errors import GeneratorError, InvalidInput, Problem, UsageError
 from generator.common.files import write_atomically
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
@@ -127,9 +128,9 @@ class Change:
 
 def _tag_reference(image: str) -> tuple[str, str, str] | None:
     """(host, repository, tag) for a tag reference; None for digests and non-references."""
-    if DIGEST_IMAGE_RE.match(image):
+    if rules.matches(rules.DIGEST_IMAGE, image):
         return None
-    match = TAG_IMAGE_RE.match(image)
+    match = rules.tag_image_parts(image)
     if match is None:
         return None
     return match.group("host"), match.group("repository"), match.group("tag") or "latest"
