@@ -35,6 +35,7 @@ FIELD_FIXES: dict[str, str] = {
     "bucket": "use a valid S3 bucket name",
     "key": "use an S3 object key ending in .tfstate",
     "environments": "use existing environment names (lower case, digits, hyphens)",
+    "tags": "use tag keys of 1-128 and values of 0-256 letters, digits, spaces and _ . : / = + - @",
     "container_environment": "use variable names of letters, digits and underscores, not starting with a digit",
 }
 
