@@ -32,7 +32,9 @@ def copy_repository(target: Path) -> Path:
     return target
 
 
-def run_generator(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_generator(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m generator ...` as a user would, in a separate process."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
@@ -41,6 +43,7 @@ def run_generator(*args: str, cwd: Path, env: dict[str, str] | None = None) -> s
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})},
         check=False,
+        timeout=timeout,
     )
 
 
@@ -70,6 +73,9 @@ registries:
     auth: basic
     credentials_secret_arn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry-Ab12Cd
     security_group_id: sg-0a1b2c3d4e5f60101
+s3:
+  artifact_buckets: [example-artifacts]
+  capture_buckets: [example-capture]
 backend:
   bucket: state-111111111111
   key: sagemaker-gitops/{env}.tfstate

@@ -8,7 +8,6 @@ replaced) and checks the rules that relate several files.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +17,6 @@ from pydantic import BaseModel, ValidationError
 
 from generator.catalog.models import (
     DEFAULT_GROUP,
-    ENVIRONMENT_NAME_PATTERN,
-    GROUP_NAME_PATTERN,
     RESERVED_GROUP_NAMES,
     CatalogEntry,
     DeploymentSettings,
@@ -30,7 +27,9 @@ from generator.catalog.models import (
     image_host,
 )
 from generator.catalog.problems import problems_from_validation
+from generator.catalog.safe_read import RefusedInput, read_text, refuse_symlink
 from generator.catalog.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
+from generator.common import rules
 from generator.common.errors import InvalidInput, Problem
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR, GROUP_FILE
 
@@ -154,17 +153,25 @@ def _relative(root: Path, path: Path) -> str:
 def _read_yaml(root: Path, path: Path, problems: list[Problem]) -> SourceFile | None:
     rel = _relative(root, path)
     try:
-        loaded = load_yaml(path.read_text(encoding="utf-8"))
-    except YamlSyntaxError as exc:
-        problems.append(Problem(rel, exc.line, "(document)", "correct the YAML syntax", str(exc)))
+        loaded = load_yaml(read_text(path))
+    except RefusedInput as exc:
+        problems.append(Problem(rel, None, "(file)", exc.fix, exc.detail))
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(rel, None, "(document)", "make the file readable UTF-8 text", str(exc)))
+    except YamlSyntaxError as exc:
+        problems.append(Problem(rel, exc.line, exc.field, exc.fix, str(exc)))
         return None
     if not isinstance(loaded.data, dict):
         problems.append(Problem(rel, 1, "(document)", "write the file as a YAML mapping of fields", "it is empty or not a mapping"))
         return None
     return SourceFile(rel, loaded)
+
+
+def _symlink_problem(root: Path, path: Path, what: str) -> Problem | None:
+    try:
+        refuse_symlink(path, what)
+    except RefusedInput as exc:
+        return Problem(_relative(root, path), None, "(file)", exc.fix, exc.detail)
+    return None
 
 
 def load_repository(root: Path) -> Repository:
@@ -173,17 +180,32 @@ def load_repository(root: Path) -> Repository:
     repo = Repository(root=root)
 
     env_dir = root / ENVIRONMENTS_DIR
-    env_files = sorted(env_dir.glob(f"*/{ENVIRONMENT_FILE}")) if env_dir.is_dir() else []
-    if not env_files:
+    cat_dir = root / CATALOG_DIR
+    # A symbolic link anywhere in an input's path is refused, never followed: it could make a
+    # read (or `render`'s write) reach outside the repository.
+    for folder in (env_dir, cat_dir):
+        problem = _symlink_problem(root, folder, "folder")
+        if problem is not None:
+            raise InvalidInput([problem])
+
+    env_files: list[Path] = []
+    for folder in sorted(env_dir.iterdir()) if env_dir.is_dir() else []:
+        problem = _symlink_problem(root, folder, "folder")
+        if problem is not None:
+            problems.append(problem)
+        elif folder.is_dir() and os.path.lexists(folder / ENVIRONMENT_FILE):
+            env_files.append(folder / ENVIRONMENT_FILE)
+    if not env_files and not problems:
         problems.append(
             Problem(f"{ENVIRONMENTS_DIR}/", None, "(directory)", f"add {ENVIRONMENTS_DIR}/<env>/{ENVIRONMENT_FILE}", "no environment is defined")
         )
     for path in env_files:
         _load_environment(root, path, repo, problems)
 
-    cat_dir = root / CATALOG_DIR
     for path in sorted(cat_dir.iterdir()) if cat_dir.is_dir() else []:
-        if path.is_dir():
+        if path.is_symlink():
+            problems.append(Problem(_relative(root, path), None, "(file)", "replace the link with the file or folder itself", "symbolic links in the catalog are never followed"))
+        elif path.is_dir():
             _load_group(root, path, repo, problems)
         else:
             _load_catalog_file(root, path, repo, problems, DEFAULT_GROUP)
@@ -196,9 +218,9 @@ def load_repository(root: Path) -> Repository:
 def _load_environment(root: Path, path: Path, repo: Repository, problems: list[Problem]) -> None:
     name = path.parent.name
     rel = _relative(root, path)
-    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+    if not rules.matches(rules.ENVIRONMENT_NAME, name):
         problems.append(
-            Problem(rel, None, "(folder name)", "name the folder with lower-case letters, digits and hyphens (max 16)", f"{name!r} is not a valid environment name")
+            Problem(rel, None, "(folder name)", "name the folder with lower-case letters, digits and hyphens (max 16)", f"{rules.excerpt(name)} is not a valid environment name")
         )
         return
     source = _read_yaml(root, path, problems)
@@ -222,7 +244,7 @@ def _load_catalog_file(root: Path, path: Path, repo: Repository, problems: list[
 def _load_group(root: Path, folder: Path, repo: Repository, problems: list[Problem]) -> None:
     """`catalog/<group>/`: its group.yaml, then its endpoint files (one folder level only)."""
     name, rel = folder.name, _relative(root, folder)
-    if not re.match(GROUP_NAME_PATTERN, name) or name in RESERVED_GROUP_NAMES or name == DEFAULT_GROUP:
+    if not rules.matches(rules.GROUP_NAME, name) or name in RESERVED_GROUP_NAMES or name == DEFAULT_GROUP:
         problems.append(
             Problem(f"{rel}/", None, "(folder name)", "name the group folder with lower-case letters, digits and hyphens (at most 20), other than base and default", f"{name!r} is not a valid group name")
         )
@@ -355,4 +377,51 @@ def _resolve_one(
             problem_at("model_data_url", f"set network.s3_gateway_route_table_ids in {env.source.path} to the route tables of the model subnets, or remove model_data_url", f"a model in a VPC downloads its artifacts from S3 through the VPC, and environment {env_name!r} has no S3 gateway endpoint")
         )
         return None
+    found = _bucket_problems(settings, env, problem_at) + _tag_count_problems(settings, env, problem_at)
+    if found:
+        problems.extend(found)
+        return None
     return ResolvedEndpoint(name=endpoint.entry.name, environment=env_name, registry=registry, settings=settings, group=endpoint.group)
+
+
+# Tags every endpoint resource carries besides the catalog's and the environment's: the
+# provider's default tags (terraform/providers.tf) and the module's endpoint tag (terraform/main.tf).
+ADDED_TAG_KEYS = frozenset({"sagemaker-gitops:environment", "managed-by", "sagemaker-gitops:endpoint"})
+
+
+def _bucket_problems(settings: EndpointSettings, env: Environment, problem_at: Any) -> list[Problem]:
+    """S3 locations must be in the environment's allow-list, and never its state bucket."""
+    allowed = env.settings.s3
+    uses = [("model_data_url", settings.model_data_url, allowed.artifact_buckets, "s3.artifact_buckets")]
+    if settings.data_capture is not None:
+        uses.append(("data_capture", settings.data_capture.destination_s3_uri, allowed.capture_buckets, "s3.capture_buckets"))
+    problems = []
+    for name, uri, buckets, setting in uses:
+        if uri is None:
+            continue
+        bucket = rules.s3_bucket(uri)
+        if bucket == env.settings.backend.bucket:
+            problems.append(
+                problem_at(name, f"use a bucket from {setting} in {env.source.path}", f"{bucket!r} is the Terraform state bucket of environment {env.name!r} (backend.bucket)")
+            )
+        elif bucket not in buckets:
+            listed = ", ".join(buckets) or "none"
+            problems.append(
+                problem_at(name, f"use a bucket from {setting} in {env.source.path} ({listed}), or add {bucket!r} there", f"bucket {bucket!r} is not allowed in environment {env.name!r}")
+            )
+    return problems
+
+
+def _tag_count_problems(settings: EndpointSettings, env: Environment, problem_at: Any) -> list[Problem]:
+    keys = set(settings.tags) | set(env.settings.tags) | ADDED_TAG_KEYS
+    if len(keys) <= rules.MAX_TAGS_PER_RESOURCE:
+        return []
+    return [
+        problem_at(
+            "tags",
+            f"remove tags: AWS allows {rules.MAX_TAGS_PER_RESOURCE} per resource",
+            f"this endpoint's resources would carry {len(keys)} tags in environment {env.name!r} "
+            f"({len(settings.tags)} from the catalog, {len(env.settings.tags)} from {env.source.path}, "
+            f"{len(ADDED_TAG_KEYS)} added by the modules)",
+        )
+    ]

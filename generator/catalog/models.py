@@ -8,42 +8,42 @@ unique across the catalog, image host equals a registry of the environment, ...)
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-# SageMaker's own name pattern. Endpoint names are capped below its 63 characters so that the
-# modules can add a content-derived suffix to model and endpoint-configuration names (they must
-# not collide with the live ones during a rollout).
-SAGEMAKER_NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
-MAX_ENDPOINT_NAME_LENGTH = 48
-ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
-INSTANCE_TYPE_PATTERN = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
-REGISTRY_HOST_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$"
-REPOSITORY_PATTERN = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-DIGEST_IMAGE_RE = re.compile(
-    r"^(?P<host>[^/@]+)/(?P<repository>" + REPOSITORY_PATTERN + r")@(?P<digest>sha256:[0-9a-f]{64})$"
-)
-TAG_IMAGE_RE = re.compile(
-    r"^(?P<host>[^/@]+)/(?P<repository>" + REPOSITORY_PATTERN + r")(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?$"
-)
-ARN_PATTERN = r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$"
-SECRET_ARN_PATTERN = r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$"
-KMS_KEY_ARN_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$"
+from generator.common import rules
 
-Name = Annotated[str, Field(pattern=SAGEMAKER_NAME_PATTERN, max_length=MAX_ENDPOINT_NAME_LENGTH)]
-InstanceType = Annotated[str, Field(pattern=INSTANCE_TYPE_PATTERN)]
+# The patterns live in generator.common.rules, shared with Terraform's variable validations.
+SAGEMAKER_NAME_PATTERN = rules.SAGEMAKER_NAME
+MAX_ENDPOINT_NAME_LENGTH = rules.MAX_ENDPOINT_NAME_LENGTH
+ENVIRONMENT_NAME_PATTERN = rules.ENVIRONMENT_NAME
+
+
+def _tag_key(key: str) -> str:
+    if rules.is_reserved_tag_key(key):
+        raise ValueError(
+            f"remove the tag {rules.excerpt(key)} or rename it — keys starting with "
+            f"{rules.RESERVED_TAG_PREFIX!r} (in any case) are reserved for AWS"
+        )
+    return key
+
+
+Name = Annotated[str, Field(pattern=rules.SAGEMAKER_NAME, max_length=rules.MAX_ENDPOINT_NAME_LENGTH)]
+InstanceType = Annotated[str, Field(pattern=rules.INSTANCE_TYPE)]
 InstanceCount = Annotated[int, Field(ge=1, le=100, strict=True)]
-Tags = dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=256)]]
-
-
-def parse_image(image: str) -> re.Match[str] | None:
-    return DIGEST_IMAGE_RE.match(image)
+TagKey = Annotated[str, Field(pattern=rules.TAG_KEY), AfterValidator(_tag_key)]
+TagValue = Annotated[str, Field(pattern=rules.TAG_VALUE)]
+Tags = Annotated[dict[TagKey, TagValue], Field(max_length=rules.MAX_TAGS_PER_RESOURCE)]
+KmsKeyArn = Annotated[str, Field(pattern=rules.KMS_KEY_ARN)]
+SecretArn = Annotated[str, Field(pattern=rules.SECRET_ARN)]
+Region = Annotated[str, Field(pattern=rules.REGION)]
+ModelDataUrl = Annotated[str, Field(pattern=rules.S3_OBJECT_URI, max_length=1024)]
+CaptureUri = Annotated[str, Field(pattern=rules.S3_PREFIX_URI, max_length=512)]
 
 
 def image_host(image: str) -> str:
-    return image.split("/", 1)[0]
+    return rules.image_host(image)
 
 
 class _Strict(BaseModel):
@@ -53,9 +53,9 @@ class _Strict(BaseModel):
 
 
 def _check_digest_image(value: str) -> str:
-    if DIGEST_IMAGE_RE.match(value):
+    if rules.matches(rules.DIGEST_IMAGE, value):
         return value
-    tagged = TAG_IMAGE_RE.match(value)
+    tagged = rules.tag_image_parts(value)
     if tagged:
         tag = tagged.group("tag")
         found = f"found tag ':{tag}'" if tag else "found no tag or digest, which means ':latest'"
@@ -66,12 +66,11 @@ def _check_digest_image(value: str) -> str:
         )
     raise ValueError(
         "write the image as <registry-host>/<repository>@sha256:<64 lowercase hex> "
-        f"— {value!r} is not an image reference pinned by digest"
+        f"— {rules.excerpt(value)} is not an image reference pinned by digest"
     )
 
 
 Seconds = Annotated[int, Field(ge=0, le=3600, strict=True)]
-S3_URI_PATTERN = r"^s3://[a-z0-9.-]{3,63}(/.*)?$"
 
 
 class AutoscalingSettings(_Strict):
@@ -107,10 +106,10 @@ ContentType = Annotated[str, Field(pattern=r"^[a-zA-Z0-9*.+-]+/[a-zA-Z0-9*.+-]+$
 class DataCaptureSettings(_Strict):
     """Capture of requests and/or responses to S3."""
 
-    destination_s3_uri: Annotated[str, Field(pattern=S3_URI_PATTERN)]
+    destination_s3_uri: CaptureUri
     sampling_percentage: Annotated[int, Field(ge=1, le=100, strict=True)] = 100
     capture_modes: list[Literal["Input", "Output"]] = Field(default=["Input", "Output"], min_length=1, max_length=2)
-    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
+    kms_key_arn: KmsKeyArn | None = None
     json_content_types: list[ContentType] = Field(default_factory=list, max_length=10)
     csv_content_types: list[ContentType] = Field(default_factory=list, max_length=10)
 
@@ -123,10 +122,10 @@ class DataCaptureSettings(_Strict):
 
 
 class DataCaptureOverride(_Strict):
-    destination_s3_uri: Annotated[str, Field(pattern=S3_URI_PATTERN)] | None = None
+    destination_s3_uri: CaptureUri | None = None
     sampling_percentage: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
     capture_modes: list[Literal["Input", "Output"]] | None = None
-    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
+    kms_key_arn: KmsKeyArn | None = None
     json_content_types: list[ContentType] | None = None
     csv_content_types: list[ContentType] | None = None
 
@@ -185,7 +184,7 @@ class EndpointSettings(_Strict):
     container_environment: dict[
         Annotated[str, Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$")], Annotated[str, Field(max_length=1024)]
     ] = Field(default_factory=dict, max_length=100)
-    model_data_url: Annotated[str, Field(pattern=r"^s3://[a-z0-9.-]{3,63}/.+")] | None = None
+    model_data_url: ModelDataUrl | None = None
     enable_network_isolation: bool = False
     tags: Tags = Field(default_factory=dict)
     # Applies to every variant that does not set its own.
@@ -234,14 +233,13 @@ class CatalogEntry(EndpointSettings):
     description: Annotated[str, Field(max_length=500)] = ""
     owner: Annotated[str, Field(max_length=128)] = ""
     environments: dict[
-        Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)], EndpointOverride | None
+        Annotated[str, Field(pattern=rules.ENVIRONMENT_NAME)], EndpointOverride | None
     ] = Field(min_length=1)
 
 
 # A group is a folder of catalog files, one Terraform state per environment, owned by one team.
 # At most 20 characters: the group's execution role, sagemaker-gitops-<env>-<group>-execution,
 # must fit IAM's 64. `base` names the environment's shared state.
-GROUP_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 RESERVED_GROUP_NAMES = frozenset({"base"})
 DEFAULT_GROUP = "default"
 
@@ -256,16 +254,13 @@ class GroupFile(_Strict):
 # --- environment.yaml -------------------------------------------------------------------------
 
 
-IAM_ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64}$"
-
-
 class AwsSettings(_Strict):
-    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
-    account_id: Annotated[str, Field(pattern=r"^\d{12}$")]
+    region: Region
+    account_id: Annotated[str, Field(pattern=rules.ACCOUNT_ID)]
     # Atlantis plans with the read-only role and applies with the deploy role; `make` uses them
     # with --role plan|apply. Required for environments on real AWS.
-    plan_role_arn: Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN, description="Read-only role that plans assume (ReadOnlyAccess plus reading the state bucket): a pull request's plan runs its own Terraform and generator with these credentials.")] | None = None
-    apply_role_arn: Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN, description="Deploy role that applies assume, only after review (the Atlantis server requires approved, mergeable and undiverged).")] | None = None
+    plan_role_arn: Annotated[str, Field(pattern=rules.IAM_ROLE_ARN, description="Read-only role that plans assume (ReadOnlyAccess plus reading the state bucket): a pull request's plan runs its own Terraform and generator with these credentials.")] | None = None
+    apply_role_arn: Annotated[str, Field(pattern=rules.IAM_ROLE_ARN, description="Deploy role that applies assume, only after review (the Atlantis server requires approved, mergeable and undiverged).")] | None = None
 
     @model_validator(mode="after")
     def _roles_in_this_account(self) -> AwsSettings:
@@ -277,8 +272,8 @@ class AwsSettings(_Strict):
 
 
 class NetworkSettings(_Strict):
-    vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
-    subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(min_length=1, max_length=16)
+    vpc_id: Annotated[str, Field(pattern=rules.VPC_ID)]
+    subnet_ids: list[Annotated[str, Field(pattern=rules.SUBNET_ID)]] = Field(min_length=1, max_length=16)
     # SageMaker reaches the credentials Lambda through an interface endpoint. With private DNS
     # off, the modules publish lambda.<region>.amazonaws.com in a private hosted zone instead.
     lambda_endpoint_private_dns: bool = True
@@ -287,7 +282,7 @@ class NetworkSettings(_Strict):
     security_group_rule_quota: Annotated[int, Field(ge=1, le=1000, strict=True)] = 60
     # Route tables of the model subnets. When set, the environment gets an S3 gateway endpoint,
     # which models with model_data_url download their artifacts through.
-    s3_gateway_route_table_ids: list[Annotated[str, Field(pattern=r"^rtb-[0-9a-f]{8,17}$")]] = Field(
+    s3_gateway_route_table_ids: list[Annotated[str, Field(pattern=rules.ROUTE_TABLE_ID)]] = Field(
         default_factory=list, max_length=16
     )
 
@@ -300,15 +295,15 @@ class NetworkSettings(_Strict):
 
 
 class RegistrySettings(_Strict):
-    host: Annotated[str, Field(pattern=REGISTRY_HOST_PATTERN, max_length=259)]
+    host: Annotated[str, Field(pattern=rules.REGISTRY_HOST, max_length=rules.MAX_REGISTRY_HOST_LENGTH)]
     auth: Literal["none", "basic", "bearer"]
-    credentials_secret_arn: Annotated[str, Field(pattern=SECRET_ARN_PATTERN)] | None = None
-    credentials_kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
-    security_group_id: Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
+    credentials_secret_arn: SecretArn | None = None
+    credentials_kms_key_arn: KmsKeyArn | None = None
+    security_group_id: Annotated[str, Field(pattern=rules.SECURITY_GROUP_ID)]
     # Hosts besides `host` that the registry tooling may send the login to: the bearer token
     # service a challenge's realm names. Only `registry pin/check` read it (SageMaker fetches
     # its own tokens), so it stays out of the Terraform inputs.
-    token_hosts: list[Annotated[str, Field(pattern=REGISTRY_HOST_PATTERN, max_length=259)]] = Field(
+    token_hosts: list[Annotated[str, Field(pattern=rules.REGISTRY_HOST, max_length=rules.MAX_REGISTRY_HOST_LENGTH)]] = Field(
         default_factory=list, exclude=True
     )
 
@@ -327,10 +322,20 @@ class RegistrySettings(_Strict):
         return self
 
 
+Bucket = Annotated[str, Field(pattern=rules.S3_BUCKET)]
+
+
+class S3Settings(_Strict):
+    """The only buckets endpoints of this environment may read model artifacts from or capture data to."""
+
+    artifact_buckets: list[Bucket] = Field(default_factory=list, max_length=100)
+    capture_buckets: list[Bucket] = Field(default_factory=list, max_length=100)
+
+
 class BackendSettings(_Strict):
-    bucket: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    bucket: Bucket
     key: Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()/-]+\.tfstate$")]
-    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+    region: Region
     # The emulator serves S3 on an IP address, where virtual-hosted bucket names cannot resolve.
     use_path_style: bool = False
 
@@ -346,9 +351,20 @@ class EnvironmentFile(_Strict):
     registries: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")], RegistrySettings] = Field(
         min_length=1
     )
-    kms_key_arn: Annotated[str, Field(pattern=KMS_KEY_ARN_PATTERN)] | None = None
+    kms_key_arn: KmsKeyArn | None = None
+    s3: S3Settings = Field(default_factory=S3Settings)
     backend: BackendSettings
     tags: Tags = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _state_bucket_is_private(self) -> EnvironmentFile:
+        for field in ("artifact_buckets", "capture_buckets"):
+            if self.backend.bucket in getattr(self.s3, field):
+                raise ValueError(
+                    f"remove {self.backend.bucket!r} from s3.{field} — it is the environment's Terraform "
+                    "state bucket (backend.bucket), which no endpoint may read or write"
+                )
+        return self
 
     @model_validator(mode="after")
     def _hosts_unique(self) -> EnvironmentFile:

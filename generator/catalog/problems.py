@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.catalog.yamlio import LoadedYaml
 from generator.common.errors import Problem
+from generator.common.rules import excerpt
 
 # What to do about a field whose value does not match its pattern, by field name.
 FIELD_FIXES: dict[str, str] = {
@@ -34,6 +35,7 @@ FIELD_FIXES: dict[str, str] = {
     "bucket": "use a valid S3 bucket name",
     "key": "use an S3 object key ending in .tfstate",
     "environments": "use existing environment names (lower case, digits, hyphens)",
+    "tags": "use tag keys of 1-128 and values of 0-256 letters, digits, spaces and _ . : / = + - @",
     "container_environment": "use variable names of letters, digits and underscores, not starting with a digit",
 }
 
@@ -81,13 +83,13 @@ def _fix_for(
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, tuple(item["loc"])[:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return f"remove `{name}` or correct its spelling{hint}", f"unknown key {name!r}"
+        return f"remove `{name}` or correct its spelling{hint}", f"unknown key {excerpt(name)}"
     if kind == "missing":
         return f"add `{name}:`", "required field is missing"
     base = FIELD_FIXES.get(name) or FIELD_FIXES.get(str(loc[-2]) if len(loc) > 1 else "", "")
     if not base:
         base = f"correct `{name}`"
-    return base, f"{item['msg'].rstrip('.')}, got {value!r}" if value is not None else item["msg"]
+    return base, f"{item['msg'].rstrip('.')}, got {excerpt(value)}" if value is not None else item["msg"]
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

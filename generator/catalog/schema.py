@@ -13,14 +13,14 @@ Draft-07 is used because it is what every YAML language server understands.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from generator.catalog.models import DIGEST_IMAGE_RE, CatalogEntry, EnvironmentFile
+from generator.catalog.models import CatalogEntry, EnvironmentFile
+from generator.common import rules
 from generator.common.layout import SCHEMA_DIR
 
 CATALOG_SCHEMA = "catalog.schema.json"
@@ -30,8 +30,8 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 CATALOG_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../{SCHEMA_DIR}/{CATALOG_SCHEMA}"
 ENVIRONMENT_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/{ENVIRONMENT_SCHEMA}"
 
-# Python's named groups `(?P<name>...)` are not ECMA-262; editors only need the shape.
-IMAGE_PATTERN = re.sub(r"\(\?P<[a-z]+>", "(", DIGEST_IMAGE_RE.pattern)
+# The rules are written in the regex subset ECMA-262 shares with Python and RE2.
+IMAGE_PATTERN = rules.DIGEST_IMAGE
 
 # Hover text for the fields people edit most. Models carry their own docstrings; the fields
 # are described here because only editors show these words.
@@ -72,6 +72,9 @@ DESCRIPTIONS: dict[str, str] = {
     "registry host itself. `registry pin` and `registry check` send the login only to the registry host "
     "and these; a challenge naming any other realm is refused.",
     "kms_key_arn": "KMS key for endpoint storage volumes.",
+    "s3": "S3 buckets endpoints of this environment may use (allow-lists); never the state bucket (backend.bucket).",
+    "artifact_buckets": "Buckets model_data_url may point into; a model_data_url in any other bucket is refused.",
+    "capture_buckets": "Buckets data_capture.destination_s3_uri may point into; any other bucket is refused.",
     "backend": "S3 bucket and key of this environment's Terraform state (locked with a lock file).",
 }
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from generator.catalog.loader import load_repository, resolve
-from generator.catalog.models import DIGEST_IMAGE_RE, EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common import rules
 from generator.common.errors import GeneratorError, UsageError
 from generator.registry.client import (
     API_VERSION,
@@ -137,7 +138,7 @@ class RegistryCheck:
         yield self._login(clients[0], login)
 
     def _image(self, client: RegistryClient, endpoint: str, image: str) -> str:
-        match = DIGEST_IMAGE_RE.match(image)
+        match = rules.digest_image_parts(image)
         assert match is not None  # the catalog validator accepts digest references only
         repository, digest = match.group("repository"), match.group("digest")
         try:

@@ -21,6 +21,7 @@ import ssl
 import urllib.parse
 from dataclasses import dataclass, field
 
+from generator.common import rules
 from generator.common.errors import GeneratorError
 
 # Every manifest shape a SageMaker-pullable image can have: single-platform manifests and
@@ -34,7 +35,6 @@ MANIFEST_MEDIA_TYPES = (
 )
 API_VERSION_HEADER = "Docker-Distribution-API-Version"
 API_VERSION = "registry/2.0"
-DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 _CHALLENGE_PARAM_RE = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 
 
@@ -255,12 +255,12 @@ class RegistryClient:
                 f"fix: check the registry {self.host} — HEAD {repository}:{reference} answered {response.status}"
             )
         digest = response.header("Docker-Content-Digest")
-        if digest is None or not DIGEST_RE.match(digest):
+        if digest is None or not rules.matches(rules.DIGEST, digest):
             raise RegistryError(
                 f"fix: use a registry that sends Docker-Content-Digest — HEAD {repository}:{reference} "
                 f"answered without a sha256 digest ({digest!r})"
             )
-        if DIGEST_RE.match(reference) and digest != reference:
+        if rules.matches(rules.DIGEST, reference) and digest != reference:
             raise RegistryError(
                 f"fix: check the registry {self.host} — asked for {repository}@{reference}, it answered {digest}"
             )

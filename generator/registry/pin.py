@@ -23,9 +23,11 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.catalog.models import DIGEST_IMAGE_RE, TAG_IMAGE_RE, EnvironmentFile
+from generator.catalog.models import EnvironmentFile
 from generator.catalog.problems import problems_from_validation
+from generator.catalog.safe_read import RefusedInput, read_text, refuse_symlink
 from generator.catalog.yamlio import YamlSyntaxError, load_yaml
+from generator.common import rules
 from generator.common.errors import GeneratorError, InvalidInput, Problem, UsageError
 from generator.common.files import write_atomically
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
@@ -66,12 +68,13 @@ def load_environments(root: Path) -> dict[str, EnvironmentFile]:
     for path in sorted((root / ENVIRONMENTS_DIR).glob(f"*/{ENVIRONMENT_FILE}")):
         rel = path.relative_to(root).as_posix()
         try:
-            loaded = load_yaml(path.read_text(encoding="utf-8"))
+            refuse_symlink(path.parent, "folder")
+            loaded = load_yaml(read_text(path))
             environments[path.parent.name] = EnvironmentFile.model_validate(loaded.data)
+        except RefusedInput as exc:
+            problems.append(Problem(rel, None, "(file)", exc.fix, exc.detail))
         except YamlSyntaxError as exc:
-            problems.append(
-                Problem(rel, exc.line, "(document)", "correct the YAML syntax", str(exc))
-            )
+            problems.append(Problem(rel, exc.line, exc.field, exc.fix, str(exc)))
         except ValidationError as exc:
             problems.extend(
                 problems_from_validation(exc, file=rel, loaded=loaded, model=EnvironmentFile)
@@ -89,11 +92,18 @@ def _load_catalog(root: Path) -> list[CatalogDocument]:
     problems: list[Problem] = []
     documents = []
     for path in sorted((root / CATALOG_DIR).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root).as_posix()
         try:
+            text = read_text(path)  # never through a symlink: pin writes the file back
+            load_yaml(text)  # refuses anchors, aliases and duplicate keys before the round trip
             data = _parse(text)
+        except RefusedInput as exc:
+            problems.append(Problem(rel, None, "(file)", exc.fix, exc.detail))
+            continue
+        except YamlSyntaxError as exc:
+            problems.append(Problem(rel, exc.line, exc.field, exc.fix, str(exc)))
+            continue
         except YAMLError as exc:
-            rel = path.relative_to(root).as_posix()
             problems.append(Problem(rel, None, "(document)", "correct the YAML syntax", str(exc)))
             continue
         documents.append(CatalogDocument(path, text, data))
@@ -127,9 +137,9 @@ class Change:
 
 def _tag_reference(image: str) -> tuple[str, str, str] | None:
     """(host, repository, tag) for a tag reference; None for digests and non-references."""
-    if DIGEST_IMAGE_RE.match(image):
+    if rules.matches(rules.DIGEST_IMAGE, image):
         return None
-    match = TAG_IMAGE_RE.match(image)
+    match = rules.tag_image_parts(image)
     if match is None:
         return None
     return match.group("host"), match.group("repository"), match.group("tag") or "latest"

@@ -8,7 +8,6 @@ the new file is checked in memory with the same loader, models and cross-file ru
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,17 +22,11 @@ from generator.catalog.loader import (
     load_repository,
     resolve,
 )
-from generator.catalog.models import (
-    DIGEST_IMAGE_RE,
-    MAX_ENDPOINT_NAME_LENGTH,
-    SAGEMAKER_NAME_PATTERN,
-    TAG_IMAGE_RE,
-    CatalogEntry,
-    image_host,
-)
+from generator.catalog.models import CatalogEntry, image_host
 from generator.catalog.problems import problems_from_validation
 from generator.catalog.schema import CATALOG_SCHEMA_COMMENT
 from generator.catalog.yamlio import load_yaml
+from generator.common import rules
 from generator.common.errors import InvalidInput, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR
@@ -61,10 +54,10 @@ def default_environments(repo: Repository) -> list[str]:
 def check_name(name: str, repo: Repository) -> None:
     if not name:
         raise UsageError("fix: pass NAME=<endpoint-name> (make new-endpoint NAME=... IMAGE=...) — NAME is empty")
-    if not re.match(SAGEMAKER_NAME_PATTERN, name) or len(name) > MAX_ENDPOINT_NAME_LENGTH:
+    if not rules.matches(rules.SAGEMAKER_NAME, name) or len(name) > rules.MAX_ENDPOINT_NAME_LENGTH:
         raise UsageError(
-            f"fix: use 1-{MAX_ENDPOINT_NAME_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit"
-            f" — {name!r} is not a valid endpoint name"
+            f"fix: use 1-{rules.MAX_ENDPOINT_NAME_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit"
+            f" — {rules.excerpt(name)} is not a valid endpoint name"
         )
     path = repo.root / CATALOG_DIR / f"{name}.yaml"
     clash = next((e for e in repo.endpoints.values() if e.entry.name.lower() == name.lower()), None)
@@ -86,18 +79,18 @@ def check_environments(envs: list[str], repo: Repository) -> None:
 def check_image(image: str) -> None:
     if not image:
         raise UsageError("fix: pass IMAGE=<registry-host>/<repository>@sha256:<64 lowercase hex> — IMAGE is empty")
-    if not DIGEST_IMAGE_RE.match(image) and not TAG_IMAGE_RE.match(image):
+    if not rules.matches(rules.DIGEST_IMAGE, image) and not rules.matches(rules.TAG_IMAGE, image):
         raise UsageError(
             "fix: give IMAGE as <registry-host>/<repository>@sha256:<64 lowercase hex> or <registry-host>/<repository>:<tag>"
-            f" — {image!r} is not an image reference"
+            f" — {rules.excerpt(image)} is not an image reference"
         )
 
 
 def pinned_image(image: str, envs: list[str], repo: Repository, resolver: TagResolver | None) -> str:
     """The image by digest: as given, or resolved from its tag through the registry."""
-    if DIGEST_IMAGE_RE.match(image):
+    if rules.matches(rules.DIGEST_IMAGE, image):
         return image
-    tagged = TAG_IMAGE_RE.match(image)
+    tagged = rules.tag_image_parts(image)
     assert tagged is not None, "check_image runs first"
     base = f"{tagged.group('host')}/{tagged.group('repository')}"
     if resolver is None:
@@ -186,7 +179,7 @@ def registry_resolver(root: Path, ca_bundle: Path | None = None) -> TagResolver 
         return None
 
     def resolve_tag(image: str, env: Environment) -> str:
-        tagged = TAG_IMAGE_RE.match(image)
+        tagged = rules.tag_image_parts(image)
         assert tagged is not None, "check_image runs first"
         host, repository, tag = tagged.group("host"), tagged.group("repository"), tagged.group("tag") or "latest"
         if ca_bundle is not None:

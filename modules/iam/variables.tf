@@ -34,7 +34,7 @@ variable "credentials_lambda_arns" {
   default     = {}
 
   validation {
-    condition     = alltrue([for arn in values(var.credentials_lambda_arns) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", arn))])
+    condition     = alltrue([for arn in values(var.credentials_lambda_arns) : can(regex("^arn:aws(?:-[a-z]+){0,2}:lambda:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", arn))])
     error_message = "credentials_lambda_arns must hold unqualified Lambda function ARNs such as arn:aws:lambda:eu-west-1:111122223333:function:name; wildcards are not allowed."
   }
 }
@@ -56,7 +56,7 @@ variable "kms_key_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-zA-Z-]+$", arn))])
+    condition     = alltrue([for arn in var.kms_key_arns : can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", arn))])
     error_message = "kms_key_arns must be KMS key ARNs such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab."
   }
 }
@@ -78,7 +78,7 @@ variable "data_capture_kms_key_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.data_capture_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-zA-Z-]+$", arn))])
+    condition     = alltrue([for arn in var.data_capture_kms_key_arns : can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", arn))])
     error_message = "data_capture_kms_key_arns must be KMS key ARNs such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab."
   }
 }

@@ -13,7 +13,7 @@ variable "secret_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.secret_arn))
+    condition     = can(regex("^arn:aws(?:-[a-z]+){0,2}:secretsmanager:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$", var.secret_arn))
     error_message = "secret_arn must be the full ARN of one Secrets Manager secret, without wildcards."
   }
 }
@@ -24,7 +24,7 @@ variable "secret_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-zA-Z-]+$", var.secret_kms_key_arn))
+    condition     = var.secret_kms_key_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.secret_kms_key_arn))
     error_message = "secret_kms_key_arn must be a KMS key ARN (not an alias) or null."
   }
 }

@@ -3,7 +3,7 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = length(var.name) <= 48 && can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", var.name))
+    condition     = length(var.name) <= 48 && can(regex("^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$", var.name))
     error_message = "name must match SageMaker's name pattern and be at most 48 characters."
   }
 }
@@ -13,7 +13,7 @@ variable "image" {
   type        = string
 
   validation {
-    condition     = can(regex("^[^/@]+/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$", var.image))
+    condition     = can(regex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*@sha256:[0-9a-f]{64}$", var.image))
     error_message = "image must be pinned by digest (…@sha256:<64 lowercase hex>); tags such as :latest can change silently."
   }
 }
@@ -23,7 +23,7 @@ variable "execution_role_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.execution_role_arn))
+    condition     = can(regex("^arn:aws(?:-[a-z]+){0,2}:iam::[0-9]{12}:role/(?:[A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64}$", var.execution_role_arn))
     error_message = "execution_role_arn must be an IAM role ARN."
   }
 }
@@ -45,7 +45,7 @@ variable "credentials_lambda_arn" {
   default     = null
 
   validation {
-    condition     = var.credentials_lambda_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$", var.credentials_lambda_arn))
+    condition     = var.credentials_lambda_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:lambda:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", var.credentials_lambda_arn))
     error_message = "credentials_lambda_arn must be an unqualified Lambda function ARN or null."
   }
 }
@@ -101,7 +101,7 @@ variable "variants" {
   }
 
   validation {
-    condition     = alltrue([for name in keys(var.variants) : can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", name))])
+    condition     = alltrue([for name in keys(var.variants) : can(regex("^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$", name))])
     error_message = "Variant names must match SageMaker's name pattern (letters, digits and hyphens)."
   }
 
@@ -125,8 +125,8 @@ variable "model_data_url" {
   default     = null
 
   validation {
-    condition     = var.model_data_url == null || can(regex("^s3://", var.model_data_url))
-    error_message = "model_data_url must be an s3:// URL or null."
+    condition     = var.model_data_url == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9!_.'()/=+-]+$", var.model_data_url))
+    error_message = "model_data_url must be an s3://<bucket>/<key> URL of safe characters (no wildcard) or null."
   }
 }
 
@@ -142,7 +142,7 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN or null."
   }
 }
@@ -166,7 +166,7 @@ variable "data_capture" {
   default = null
 
   validation {
-    condition     = var.data_capture == null || can(regex("^s3://[a-z0-9.-]{3,63}(/.*)?$", var.data_capture.destination_s3_uri))
+    condition     = var.data_capture == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9!_.'()/=+-]*)?$", var.data_capture.destination_s3_uri))
     error_message = "data_capture.destination_s3_uri must be an s3:// URL."
   }
 

@@ -14,7 +14,9 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from terraform_values import containers, is_unresolved, scalar
 
-DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+# A copy of generator.common.rules.DIGEST_IMAGE (this check runs where generator cannot be
+# imported); tests/test_rules_parity.py keeps the two equal.
+DIGEST_IMAGE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*@sha256:[0-9a-f]{64}$")
 
 
 class SagemakerModelImagePinnedByDigest(BaseResourceCheck):
@@ -32,7 +34,7 @@ class SagemakerModelImagePinnedByDigest(BaseResourceCheck):
         images = [i for i in images if i is not None]
         self.evaluated_keys = ["primary_container/[0]/image", "container"]
         if any(
-            isinstance(i, str) and not is_unresolved(i) and not DIGEST.search(i) for i in images
+            isinstance(i, str) and not is_unresolved(i) and not DIGEST_IMAGE.fullmatch(i) for i in images
         ):
             return CheckResult.FAILED
         if not images or any(not isinstance(i, str) or is_unresolved(i) for i in images):

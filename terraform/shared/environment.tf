@@ -15,6 +15,11 @@ variable "environment" {
 variable "aws_region" {
   description = "AWS region of the environment, e.g. eu-west-1."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must be an AWS region code such as eu-west-1."
+  }
 }
 
 variable "aws_account_id" {
@@ -35,6 +40,13 @@ variable "network" {
     lambda_endpoint_private_dns = optional(bool, true)
     s3_gateway_route_table_ids  = optional(list(string), [])
   })
+
+  validation {
+    condition = (can(regex("^vpc-[0-9a-f]{8,17}$", var.network.vpc_id)) && length(var.network.subnet_ids) > 0
+      && alltrue([for s in var.network.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    && alltrue([for t in var.network.s3_gateway_route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", t))]))
+    error_message = "network needs a VPC ID, at least one subnet ID and route table IDs such as vpc-…, subnet-… and rtb-…."
+  }
 }
 
 variable "registries" {
@@ -56,6 +68,22 @@ variable "registries" {
     condition     = alltrue([for r in values(var.registries) : r.auth == "none" || r.credentials_secret_arn != null])
     error_message = "A registry with auth basic or bearer needs credentials_secret_arn."
   }
+
+  validation {
+    condition     = alltrue([for r in values(var.registries) : length(r.host) <= 259 && can(regex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$", r.host))])
+    error_message = "Each registry host must be a lower-case DNS name, optionally with :port."
+  }
+
+  validation {
+    condition = alltrue([for r in values(var.registries) : (r.credentials_secret_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:secretsmanager:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$", r.credentials_secret_arn)))
+    && (r.credentials_kms_key_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", r.credentials_kms_key_arn)))])
+    error_message = "credentials_secret_arn must be one Secrets Manager secret ARN and credentials_kms_key_arn one KMS key ARN, without wildcards."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.registries) : can(regex("^sg-[0-9a-f]{8,17}$", r.security_group_id))])
+    error_message = "Each registry's security_group_id must look like sg-0123456789abcdef0."
+  }
 }
 
 variable "aws_max_retries" {
@@ -73,10 +101,20 @@ variable "kms_key_arn" {
   description = "KMS key that encrypts endpoint storage, or null for the AWS-managed key."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", var.kms_key_arn))
+    error_message = "kms_key_arn must be one KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
 }
 
 variable "tags" {
   description = "Tags of the environment, added to every resource."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = length(var.tags) <= 50 && alltrue([for k, v in var.tags : can(regex("^[A-Za-z0-9 _.:/=+@-]{1,128}$", k)) && can(regex("^[A-Za-z0-9 _.:/=+@-]{0,256}$", v)) && !startswith(lower(k), "aws:")])
+    error_message = "At most 50 tags; keys of 1-128 and values of 0-256 letters, digits, spaces and _ . : / = + - @; no key starting with aws:."
+  }
 }
