@@ -62,8 +62,6 @@ ENVIRONMENT_YAML = """\
 aws:
   region: eu-west-1
   account_id: "111111111111"
-  plan_role_arn: arn:aws:iam::111111111111:role/plan
-  apply_role_arn: arn:aws:iam::111111111111:role/apply
 network:
   vpc_id: vpc-0a1b2c3d4e5f60001
   subnet_ids: [subnet-0a1b2c3d4e5f60011, subnet-0a1b2c3d4e5f60012]
@@ -100,6 +98,19 @@ def make_repo(root: Path, envs: tuple[str, ...] = ("dev",), catalog: dict[str, s
         write(root / "environments" / env / "environment.yaml", ENVIRONMENT_YAML.format(host=REGISTRY, env=env))
     for name, text in (catalog if catalog is not None else {"demo": catalog_yaml()}).items():
         write(root / "catalog" / f"{name}.yaml", text)
+    return root
+
+
+def grouped_catalog(groups: int, per_group: int = 1, **fields: str) -> dict[str, str]:
+    """Catalog files for make_repo: `per_group` endpoints in each of `groups` groups g0, g1, …"""
+    return {f"g{g}/demo-{g}-{i}": catalog_yaml(f"demo-{g}-{i}", **fields) for g in range(groups) for i in range(per_group)}
+
+
+def declare_groups(root: Path, owner: str = "team-ml") -> Path:
+    """A group.yaml in every folder of the catalog, as a group needs."""
+    for folder in (root / "catalog").iterdir():
+        if folder.is_dir():
+            write(folder / "group.yaml", f"owner: {owner}\n")
     return root
 
 

@@ -110,7 +110,7 @@ def _regex_literals(text: str) -> list[str]:
     return [json.loads(f'"{m}"') for m in re.findall(r'regex\("((?:[^"\\]|\\.)*)"', text)]
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(REPO_ROOT).as_posix() for p in [REPO_ROOT / "terraform/variables.tf", *REPO_ROOT.glob("modules/*/variables.tf")]))
+@pytest.mark.parametrize("path", sorted(p.relative_to(REPO_ROOT).as_posix() for p in [*REPO_ROOT.glob("terraform/*/*.tf"), *REPO_ROOT.glob("modules/*/variables.tf")] if p.name in ("variables.tf", "environment.tf") and not p.is_symlink()))
 def test_terraform_validations_quote_the_shared_pattern_text(path: str) -> None:
     unknown = [p for p in _regex_literals((REPO_ROOT / path).read_text()) if p not in RULE_TEXTS.values() and p not in LOCAL_PATTERNS]
     assert unknown == []
@@ -197,13 +197,19 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
   }
+  mock_data "aws_security_group" {
+    defaults = { id = "sg-0123456789abcdef0" }
+  }
+  mock_data "aws_prefix_list" {
+    defaults = { id = "pl-0123456789abcdef0" }
+  }
 }
 """
 
 
 def tftest(package: Path) -> str:
     blocks = [MOCKS, "variables {\n" + "".join(f"  {k} = {_hcl(v)}\n" for k, v in TF_VARIABLES.items())]
-    blocks[-1] += f"  credentials_lambda_package = {_hcl(str(package))}\n}}\n"
+    blocks[-1] += '  group = "default"\n}\n'
     for index, row in TERRAFORM_ROWS:
         variable, values = terraform_case(row)
         body = "".join(f"    {k} = {_hcl(v)}\n" for k, v in values.items())
@@ -229,7 +235,7 @@ def test_terraform_gives_each_row_the_verdict_python_gives(tmp_path: Path) -> No
     assert [r for _, r in TERRAFORM_ROWS if python_accepts(r) is not r.valid] == []
     for name in ("terraform", "modules"):
         shutil.copytree(REPO_ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(".terraform*", "__pycache__", "tests", "examples"))
-    root = tmp_path / "terraform"
+    root = tmp_path / "terraform" / "group"
     (root / "backend_override.tf").write_text("terraform {\n  backend \"local\" {}\n}\n")
     package = tmp_path / "package.zip"
     package.write_bytes(b"PK\x05\x06" + b"\x00" * 18)

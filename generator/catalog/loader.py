@@ -203,8 +203,9 @@ def load_repository(root: Path) -> Repository:
         _load_environment(root, path, repo, problems)
 
     for path in sorted(cat_dir.iterdir()) if cat_dir.is_dir() else []:
-        if path.is_symlink():
-            problems.append(Problem(_relative(root, path), None, "(file)", "replace the link with the file or folder itself", "symbolic links in the catalog are never followed"))
+        link = _symlink_problem(root, path, "folder" if path.is_dir() else "file")
+        if link is not None:
+            problems.append(link)
         elif path.is_dir():
             _load_group(root, path, repo, problems)
         else:

@@ -259,6 +259,10 @@ class AwsSettings(_Strict):
     account_id: Annotated[str, Field(pattern=rules.ACCOUNT_ID)]
     # Atlantis plans with the read-only role and applies with the deploy role; `make` uses them
     # with --role plan|apply. Required for environments on real AWS.
+    # IAM roles the account allows (AWS's default is 1,000, at most 5,000): one execution role per
+    # endpoint group with endpoints and one per credentials Lambda, summed over the environments
+    # that share the account.
+    iam_role_quota: Annotated[int, Field(ge=1, le=5000, strict=True)] = 1000
     plan_role_arn: Annotated[str, Field(pattern=rules.IAM_ROLE_ARN, description="Read-only role that plans assume (ReadOnlyAccess plus reading the state bucket): a pull request's plan runs its own Terraform and generator with these credentials.")] | None = None
     apply_role_arn: Annotated[str, Field(pattern=rules.IAM_ROLE_ARN, description="Deploy role that applies assume, only after review (the Atlantis server requires approved, mergeable and undiverged).")] | None = None
 
@@ -278,8 +282,12 @@ class NetworkSettings(_Strict):
     # off, the modules publish lambda.<region>.amazonaws.com in a private hosted zone instead.
     lambda_endpoint_private_dns: bool = True
     # Inbound rules per security group the account allows (AWS's default is 60). Every endpoint
-    # adds one to its registry's group, so the generator warns before an apply would fail.
+    # group adds one to each registry's group it pulls from and one to the Lambda endpoint's;
+    # `validate` refuses a catalog that needs more. Raise it only after AWS raised the quota.
     security_group_rule_quota: Annotated[int, Field(ge=1, le=1000, strict=True)] = 60
+    # Security groups per region the account allows (AWS's default is 2,500): one per endpoint
+    # group with endpoints, plus the Lambda endpoint's.
+    security_group_quota: Annotated[int, Field(ge=1, le=100_000, strict=True)] = 2500
     # Route tables of the model subnets. When set, the environment gets an S3 gateway endpoint,
     # which models with model_data_url download their artifacts through.
     s3_gateway_route_table_ids: list[Annotated[str, Field(pattern=rules.ROUTE_TABLE_ID)]] = Field(
@@ -376,13 +384,4 @@ class EnvironmentFile(_Strict):
                     f"{name!r} both use {registry.host!r}"
                 )
             seen[registry.host] = name
-        return self
-
-    @model_validator(mode="after")
-    def _roles_on_real_aws(self) -> EnvironmentFile:
-        if not self.emulator and (self.aws.plan_role_arn is None or self.aws.apply_role_arn is None):
-            raise ValueError(
-                "set aws.plan_role_arn (read-only) and aws.apply_role_arn (deploy) — an environment on "
-                "real AWS is planned and applied with roles of its own, never the server's credentials"
-            )
         return self

@@ -24,7 +24,7 @@ def validate(args: argparse.Namespace) -> int:
 
     repo = load_repository(args.root.resolve())
     resolved = resolve(repo)
-    quotas.report(repo.environments, resolved)
+    quotas.report(repo, resolved, show=True)
     count = sum(len(v) for v in resolved.values())
     print(f"ok: {len(repo.endpoints)} endpoints, {len(repo.environments)} environments, {count} deployments")
     return 0

@@ -86,7 +86,7 @@ def _prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environ
         known = ", ".join(s.name for s in find(repo, env_name, None))
         raise UsageError(f"fix: use GROUP=<one of {known}> — {state_name!r} is neither base nor a group of the catalog")
     resolved = resolve(repo, [env_name])
-    quotas.report(repo.environments, resolved)
+    quotas.report(repo, resolved)
     files = render_files(repo, resolved)
     changed = write_all_atomically(files)
     for path in obsolete_files(repo, [env_name], files):

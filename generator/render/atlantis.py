@@ -156,6 +156,19 @@ def emulator_project(env: str) -> dict[str, Any]:
     }
 
 
+def missing_roles(repo: Repository) -> list[str]:
+    """Environments on real AWS that Atlantis could not plan with a read-only role or apply with
+    a deploy role of their own."""
+    return [
+        f"{env.source.path}: aws.{role}_role_arn: fix: set it to the environment's {kind} role — Atlantis "
+        f"{verb} with it, never with the server's own credentials"
+        for env in (repo.environments[n] for n in sorted(repo.environments))
+        if not env.settings.emulator
+        for role, kind, verb in (("plan", "read-only", "plans"), ("apply", "deploy", "applies"))
+        if getattr(env.settings.aws, f"{role}_role_arn") is None
+    ]
+
+
 def projects(repo: Repository) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for env_name in sorted(repo.environments):
@@ -238,7 +251,11 @@ def environment_folders(root: Path) -> list[str]:
 
 def render(root: Path) -> str:
     # Validates the whole repository first: an invalid environment gets no project.
-    return dump(config(load_repository(root)))
+    repo = load_repository(root)
+    missing = missing_roles(repo)
+    if missing:
+        raise AtlantisConfigError(missing)
+    return dump(config(repo))
 
 
 def render_server() -> str:

@@ -59,7 +59,7 @@ def environment_tfvars(env: Environment) -> str:
             "aws_region": s.aws.region,
             "aws_account_id": s.aws.account_id,
             # The rule quota only feeds the generator's own warning; Terraform has no use for it.
-            "network": s.network.model_dump(exclude={"security_group_rule_quota"}),
+            "network": s.network.model_dump(exclude={"security_group_rule_quota", "security_group_quota"}),
             "registries": {name: r.model_dump() for name, r in sorted(s.registries.items())},
             "kms_key_arn": s.kms_key_arn,
             "tags": dict(s.tags),
@@ -129,7 +129,7 @@ def render_environments(root: Path, env: str | None, *, all_envs: bool, check: b
     repo = load_repository(root)
     envs = environments_to_render(repo, env, all_envs)
     resolved = resolve(repo, envs)
-    quotas.report(repo.environments, resolved)
+    quotas.report(repo, resolved)
     files = render_files(repo, resolved)
     written = check_or_write(
         root, files, check=check, command="`make render` (python -m generator render --all)", obsolete=obsolete_files(repo, envs, files)

@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9-]{0,200}$", var.name))
-    error_message = "name must be letters, digits and hyphens."
+    condition     = can(regex("^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$", var.name))
+    error_message = "name must be letters, digits and hyphens, at most 63 characters."
   }
 }
 

@@ -10,6 +10,8 @@ locals {
   authenticated_registries = { for name, r in local.used_registries : name => r if r.auth != "none" }
   needs_lambda_endpoint    = length(local.authenticated_registries) > 0
   needs_s3                 = anytrue([for e in values(var.endpoints) : e.model_data_url != null])
+  # A group without endpoints in this environment creates nothing here (no role, no group).
+  create = length(var.endpoints) > 0
 
   registry_ports = {
     for name, r in var.registries : name => length(split(":", r.host)) == 2 ? tonumber(split(":", r.host)[1]) : 443
@@ -35,11 +37,13 @@ module "naming" {
 # The lookup waits for this group's first apply: on a fresh environment every state plans in the
 # same pull request, before base exists, and afterwards the lookup finds base's group by name.
 resource "terraform_data" "applied_after_base" {
+  count = local.create ? 1 : 0
+
   input = "base is applied before the groups"
 }
 
 data "aws_security_group" "lambda_endpoint" {
-  count = local.needs_lambda_endpoint ? 1 : 0
+  count = local.create && local.needs_lambda_endpoint ? 1 : 0
 
   vpc_id = var.network.vpc_id
   tags   = { Name = module.naming.lambda_endpoint_security_group_name }
@@ -49,7 +53,7 @@ data "aws_security_group" "lambda_endpoint" {
 
 # AWS's own prefix list of S3 in the region (the S3 gateway endpoint's), not one of base's.
 data "aws_prefix_list" "s3" {
-  count = local.needs_s3 ? 1 : 0
+  count = local.create && local.needs_s3 ? 1 : 0
 
   name = "com.amazonaws.${var.aws_region}.s3"
 }
@@ -60,6 +64,7 @@ data "aws_prefix_list" "s3" {
 
 module "registry_clients" {
   source = "../../modules/registry_clients"
+  count  = local.create ? 1 : 0
 
   name   = "${module.naming.group_prefix}-models"
   vpc_id = var.network.vpc_id
@@ -74,6 +79,7 @@ module "registry_clients" {
 
 module "iam" {
   source = "../../modules/iam"
+  count  = local.create ? 1 : 0
 
   name                    = module.naming.execution_role_name
   vpc_id                  = var.network.vpc_id
@@ -99,11 +105,11 @@ module "endpoint" {
 
   name                     = each.key
   image                    = each.value.image
-  execution_role_arn       = module.iam.iam_role_arn
+  execution_role_arn       = module.iam[0].iam_role_arn
   registry_auth            = var.registries[each.value.registry].auth
   credentials_lambda_arn   = try(module.naming.credentials_function_arns[each.value.registry], null)
   subnet_ids               = var.network.subnet_ids
-  security_group_ids       = [module.registry_clients.security_group_id]
+  security_group_ids       = [module.registry_clients[0].security_group_id]
   variants                 = each.value.variants
   container_environment    = each.value.container_environment
   model_data_url           = each.value.model_data_url

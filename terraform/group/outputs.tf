@@ -10,11 +10,11 @@ output "sagemaker_endpoints" {
 }
 
 output "execution_role_arn" {
-  description = "ARN of the group's SageMaker execution role."
-  value       = module.iam.iam_role_arn
+  description = "ARN of the group's SageMaker execution role, or null when the group has no endpoint in this environment."
+  value       = try(module.iam[0].iam_role_arn, null)
 }
 
 output "registry_clients_security_group_id" {
   description = "Security group that every model of the group joins."
-  value       = module.registry_clients.security_group_id
+  value       = try(module.registry_clients[0].security_group_id, null)
 }
