@@ -14,6 +14,9 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := docker-registry skopeo htpasswd
 export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform.rc
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+# The root modules: base and one state per endpoint group (terraform/shared only holds the files
+# both link to, so it is not validated on its own).
+ROOTS := terraform/base terraform/group
 
 .PHONY: help
 help: ## List every target with one line each
@@ -82,8 +85,8 @@ fmt: ## Format Terraform files
 	terraform fmt -recursive
 
 .PHONY: validate-terraform
-validate-terraform: ## terraform validate the root module, every module and every module example (offline, no backend)
-	@for dir in terraform/base terraform/group $(MODULES) $(sort $(dir $(wildcard modules/*/examples/*/main.tf))); do \
+validate-terraform: ## terraform validate both root modules, every module and every module example (offline, no backend)
+	@for dir in $(ROOTS) $(MODULES) $(sort $(dir $(wildcard modules/*/examples/*/main.tf))); do \
 	  echo "==> terraform validate $$dir"; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir init -backend=false -input=false >/dev/null; \
 	  TF_DATA_DIR=$(CURDIR)/build/validate/$$(echo $$dir | tr / _)/.terraform terraform -chdir=$$dir validate -no-color; \

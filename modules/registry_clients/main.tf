@@ -1,5 +1,8 @@
 locals {
-  # Known at plan time (the IDs they guard may not be), so they can drive count.
+  # Known at plan time (the IDs they guard may not be), so they can drive count. The rules'
+  # preconditions fail only on an ID known to be null: one still unknown at plan time (a fresh
+  # environment finds the Lambda endpoint's group by a data source that waits for the first
+  # apply) is checked again when it is known, at apply.
   create_lambda_endpoint_rules = var.reach_lambda_endpoint
   create_s3_rule               = var.reach_s3
 }
@@ -66,6 +69,13 @@ resource "aws_vpc_security_group_egress_rule" "to_lambda_endpoint" {
   to_port                      = 443
   referenced_security_group_id = var.lambda_endpoint_security_group_id
   tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = "reach_lambda_endpoint is true but lambda_endpoint_security_group_id is null: pass the Lambda interface endpoint's security group ID, or set reach_lambda_endpoint = false."
+    }
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_clients" {
@@ -78,6 +88,13 @@ resource "aws_vpc_security_group_ingress_rule" "lambda_endpoint_from_clients" {
   to_port                      = 443
   referenced_security_group_id = aws_security_group.this.id
   tags                         = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.lambda_endpoint_security_group_id != null
+      error_message = "reach_lambda_endpoint is true but lambda_endpoint_security_group_id is null: pass the Lambda interface endpoint's security group ID, or set reach_lambda_endpoint = false."
+    }
+  }
 }
 
 ################################################################################
@@ -95,4 +112,11 @@ resource "aws_vpc_security_group_egress_rule" "to_s3" {
   to_port           = 443
   prefix_list_id    = var.s3_prefix_list_id
   tags              = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.s3_prefix_list_id != null
+      error_message = "reach_s3 is true but s3_prefix_list_id is null: pass the S3 prefix list ID of the region, or set reach_s3 = false."
+    }
+  }
 }
