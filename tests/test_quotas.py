@@ -28,14 +28,14 @@ def test_endpoints_of_one_group_add_one_rule_to_the_registry_group_whatever_thei
 ) -> None:
     root = _repo(tmp_path, grouped_catalog(groups=1, per_group=200))
 
-    assert main(["validate", "--root", str(root)]) == 0
+    assert main(["validate", "--quotas", "--root", str(root)]) == 0
     assert "inbound rules main 1/60, the Lambda interface endpoint's security group 1/60" in capsys.readouterr().err
 
 
 def test_sixty_groups_fit_the_default_rule_quota(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _repo(tmp_path, grouped_catalog(groups=60))
 
-    assert main(["validate", "--root", str(root)]) == 0
+    assert main(["validate", "--quotas", "--root", str(root)]) == 0
     assert "inbound rules main 60/60" in capsys.readouterr().err
 
 

@@ -24,7 +24,7 @@ def validate(args: argparse.Namespace) -> int:
 
     repo = load_repository(args.root.resolve())
     resolved = resolve(repo)
-    quotas.report(repo, resolved, show=True)
+    quotas.report(repo, resolved, show=args.quotas)
     count = sum(len(v) for v in resolved.values())
     print(f"ok: {len(repo.endpoints)} endpoints, {len(repo.environments)} environments, {count} deployments")
     return 0
@@ -177,7 +177,8 @@ def atlantis(args: argparse.Namespace) -> int:
     if args.check:
         print(f"ok: {ATLANTIS_FILE} is current ({projects} projects)")
     elif written:
-        _say(f"wrote {ATLANTIS_FILE}")
+        for path in written:
+            _say(f"wrote {path}")
     else:
         _say(f"ok: {ATLANTIS_FILE} was already current")
     return 0

@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Validate the endpoint catalog and render Terraform inputs.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    _command(sub, "validate", handlers.validate, help="validate catalog/ and environments/ (exit 2 when invalid)")
+    p = _command(sub, "validate", handlers.validate, help="validate catalog/ and environments/ (exit 2 when invalid)")
+    p.add_argument("--quotas", action="store_true", help="also print each environment's quota figures (security-group rules, roles, policy size)")
 
     p = _command(sub, "render", handlers.render, help="render environments/<env>/*.tfvars.json and backend.hcl")
     _env_or_all(p, "render")

@@ -22,12 +22,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.catalog.models import REGISTRY_HOST_PATTERN, EnvironmentFile
+from generator.catalog.models import EnvironmentFile
+from generator.common import rules
 from generator.common.errors import UsageError
 from generator.common.layout import LAMBDA_SOURCE_DIR
 from generator.emulator import launcher as emulator
@@ -74,7 +74,7 @@ def override_login() -> tuple[str, Login] | None:
             f"environment.yaml, e.g. registry.ml.example.com) — {USERNAME_VARIABLE}/{PASSWORD_VARIABLE} "
             "are sent to that one registry only"
         )
-    if not re.match(REGISTRY_HOST_PATTERN, host.lower()):
+    if not rules.matches(rules.REGISTRY_HOST, host.lower()):
         raise UsageError(
             f"fix: set {HOST_VARIABLE} to a registry host as environment.yaml writes it (DNS name, "
             f"optionally :port; no scheme or path) — got {host!r}"

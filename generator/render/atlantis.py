@@ -282,9 +282,9 @@ def structural_problems(root: Path) -> list[str]:
     return problems
 
 
-def check_or_write(root: Path, *, check: bool) -> tuple[bool, int]:
-    """Keep atlantis.yaml and the server repo config current; returns (whether a file was
-    written, how many projects atlantis.yaml has)."""
+def check_or_write(root: Path, *, check: bool) -> tuple[list[str], int]:
+    """Keep atlantis.yaml and the server repo config current; returns (the files written, how
+    many projects atlantis.yaml has)."""
     gaps = review_gaps(server_config())
     if gaps:
         raise AtlantisConfigError([f"{SERVER_REPO_CONFIG} would weaken review: {g}" for g in gaps])
@@ -296,4 +296,4 @@ def check_or_write(root: Path, *, check: bool) -> tuple[bool, int]:
     written = files.check_or_write(
         root, {root / ATLANTIS_FILE: text, root / SERVER_REPO_CONFIG: render_server()}, check=check, command="`python -m generator atlantis`"
     )
-    return bool(written), len(yaml.safe_load(text)["projects"])
+    return written, len(yaml.safe_load(text)["projects"])
