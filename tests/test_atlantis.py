@@ -17,7 +17,7 @@ import yaml
 from generator.catalog.loader import load_repository
 from generator.catalog.states import State
 from generator.render import atlantis
-from tests.helpers import REPO_ROOT, run_generator
+from tests.helpers import REPO_ROOT, catalog_yaml, declare_groups, make_repo, run_generator
 
 SCHEMA = json.loads((REPO_ROOT / "schemas" / "atlantis-repo-config.schema.json").read_text())
 SERVER = "docs/atlantis/repos.yaml"
@@ -89,7 +89,7 @@ def test_atlantis_applies_base_before_the_groups(generated):
     assert group["depends_on"] == ["prod-base"] and "depends_on" not in base
 
 
-def test_a_group_project_plans_only_on_its_own_catalog_files_and_shared_inputs():
+def test_a_group_project_plans_only_on_its_own_generated_inputs_and_shared_ones():
     assert atlantis.when_modified(State("prod", "fraud")) == [
         "environment.yaml",
         "environment.tfvars.json",
@@ -97,17 +97,46 @@ def test_a_group_project_plans_only_on_its_own_catalog_files_and_shared_inputs()
         "../../modules/**",
         "../../terraform/shared/**",
         "groups/fraud.tfvars.json",
-        "../../catalog/fraud/**",
         "../../terraform/group/**",
     ]
 
 
-def test_the_default_group_plans_on_files_directly_in_the_catalog():
-    assert "../../catalog/*.yaml" in atlantis.when_modified(State("prod", "default"))
+def test_the_base_project_plans_on_no_catalog_or_group_file():
+    assert [p for p in atlantis.when_modified(State("prod", "base")) if "catalog" in p or "groups/" in p] == []
 
 
-def test_the_base_project_plans_on_no_catalog_file():
-    assert [p for p in atlantis.when_modified(State("prod", "base")) if "catalog" in p] == []
+def with_roles(root: Path) -> Path:
+    """Real environments need their plan and apply roles before Atlantis gets projects for them."""
+    for path in (root / "environments").glob("*/environment.yaml"):
+        roles = '  plan_role_arn: arn:aws:iam::111111111111:role/plan\n  apply_role_arn: arn:aws:iam::111111111111:role/apply\n'
+        path.write_text(path.read_text().replace('  account_id: "111111111111"\n', '  account_id: "111111111111"\n' + roles))
+    return root
+
+
+def test_a_one_endpoint_change_plans_one_project_per_environment_it_is_deployed_to(tmp_path):
+    root = with_roles(declare_groups(make_repo(tmp_path, envs=("dev", "prod"), catalog={
+        "fraud/scorer": catalog_yaml("scorer", environments="\n  dev: {}\n  prod: {}"),
+        "fraud/other": catalog_yaml("other", environments="\n  dev: {}\n  prod: {}"),
+        "search/ranker": catalog_yaml("ranker", environments="\n  dev: {}\n  prod: {}"),
+    })))
+    rendered = yaml.safe_load(atlantis.render(root))
+    changed = ["catalog/fraud/scorer.yaml", "environments/dev/groups/fraud.tfvars.json", "environments/prod/groups/fraud.tfvars.json"]
+
+    assert atlantis.projects_for_changes(rendered, changed) == ["dev-fraud", "prod-fraud"]
+
+
+def test_an_endpoint_deployed_to_one_environment_plans_only_there(tmp_path):
+    root = with_roles(declare_groups(make_repo(tmp_path, envs=("dev", "prod"), catalog={"fraud/scorer": catalog_yaml("scorer")})))
+    rendered = yaml.safe_load(atlantis.render(root))
+
+    assert atlantis.projects_for_changes(rendered, ["catalog/fraud/scorer.yaml", "environments/dev/groups/fraud.tfvars.json"]) == ["dev-fraud"]
+
+
+def test_a_module_change_plans_every_state(tmp_path):
+    root = with_roles(declare_groups(make_repo(tmp_path, envs=("dev",), catalog={"fraud/scorer": catalog_yaml("scorer")})))
+    rendered = yaml.safe_load(atlantis.render(root))
+
+    assert atlantis.projects_for_changes(rendered, ["modules/iam/main.tf"]) == ["dev-base", "dev-default", "dev-fraud"]
 
 
 def test_atlantis_emulator_environment_is_one_project_on_the_emulator_workflow(generated):

@@ -20,20 +20,20 @@ Both files are byte-for-byte reproducible: fixed key order, no YAML anchors, tra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.catalog.loader import Repository, load_repository
-from generator.catalog.models import DEFAULT_GROUP
 from generator.catalog.states import BASE, State, states
 from generator.common import files
 from generator.common.errors import GeneratorError
 from generator.common.layout import (
     ATLANTIS_FILE,
-    CATALOG_DIR,
     ENVIRONMENT_FILE,
     ENVIRONMENTS_DIR,
     SERVER_REPO_CONFIG,
@@ -123,12 +123,16 @@ def emulator_workflow() -> dict[str, Any]:
 
 def when_modified(state: State) -> list[str]:
     """Paths (relative to the project's dir, environments/<env>) whose change plans this state:
-    its own inputs plus what every state depends on, never another group's catalog files."""
+    its own inputs plus what every state depends on.
+
+    A group's catalog files reach it through its generated, committed
+    `groups/<group>.tfvars.json` (`make check-generated` runs first in every plan), so a catalog
+    change plans exactly the group states of the environments whose endpoints it changes, and
+    not the group's state in an environment the endpoint is not deployed to."""
     shared = [ENVIRONMENT_FILE, "environment.tfvars.json", "backend.hcl", "../../modules/**", "../../terraform/shared/**"]
     if state.kind == "base":
         return [*shared, "../../terraform/base/**"]
-    catalog = f"../../{CATALOG_DIR}/*.yaml" if state.name == DEFAULT_GROUP else f"../../{CATALOG_DIR}/{state.name}/**"
-    return [*shared, f"groups/{state.name}.tfvars.json", catalog, "../../terraform/group/**"]
+    return [*shared, f"groups/{state.name}.tfvars.json", "../../terraform/group/**"]
 
 
 def project(state: State) -> dict[str, Any]:
@@ -151,7 +155,7 @@ def emulator_project(env: str) -> dict[str, Any]:
         "name": env,
         "dir": f"{ENVIRONMENTS_DIR}/{env}",
         "workspace": "default",
-        "autoplan": {"enabled": True, "when_modified": ["**", f"../../{CATALOG_DIR}/**", "../../modules/**", "../../terraform/**"]},
+        "autoplan": {"enabled": True, "when_modified": ["**", "../../modules/**", "../../terraform/**"]},
         "workflow": EMULATOR_WORKFLOW,
     }
 
@@ -297,3 +301,23 @@ def check_or_write(root: Path, *, check: bool) -> tuple[list[str], int]:
         root, {root / ATLANTIS_FILE: text, root / SERVER_REPO_CONFIG: render_server()}, check=check, command="`python -m generator atlantis`"
     )
     return written, len(yaml.safe_load(text)["projects"])
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Atlantis's when_modified glob: `**` crosses folders, `*` and `?` stay within one."""
+    parts = re.split(r"(\*\*/?|\*|\?)", pattern)
+    regex = "".join(
+        ".*" if p in ("**", "**/") else "[^/]*" if p == "*" else "[^/]" if p == "?" else re.escape(p) for p in parts
+    )
+    return re.compile(f"{regex}\\Z")
+
+
+def projects_for_changes(document: Mapping[str, Any], changed: Iterable[str]) -> list[str]:
+    """The projects of an atlantis.yaml that Atlantis autoplans for these changed repository paths."""
+    paths = list(changed)
+    found = []
+    for project in document.get("projects", []):
+        patterns = [_glob(posixpath.normpath(posixpath.join(project["dir"], p))) for p in project["autoplan"]["when_modified"]]
+        if any(pattern.match(path) for pattern in patterns for path in paths):
+            found.append(project["name"])
+    return found
