@@ -25,21 +25,36 @@ locals {
   }
 
   vpc_condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn } }
+  subnet_arns   = [for id in sort(var.subnet_ids) : "${local.ec2_arn_prefix}:subnet/${id}"]
 
   network_statements = [
     {
-      # CreateNetworkInterface authorizes the subnet, the security group and the new interface:
-      # only the model subnets, and only groups and interfaces of the models' VPC.
-      Sid    = "CreateNetworkInterfacesInModelSubnets"
-      Effect = "Allow"
-      Action = ["ec2:CreateNetworkInterface"]
-      Resource = concat(
-        [for id in sort(var.subnet_ids) : "${local.ec2_arn_prefix}:subnet/${id}"],
-        ["${local.ec2_arn_prefix}:security-group/*", "${local.ec2_arn_prefix}:network-interface/*"],
-      )
+      # CreateNetworkInterface authorizes the subnet, the security group and the new interface,
+      # each with its own condition keys (EC2 service authorization reference). Subnets and
+      # security groups carry ec2:Vpc but not ec2:Subnet, so they get a statement of their own:
+      # only the model subnets, and only security groups of the models' VPC. The group's own
+      # security group cannot be named: it is created in the same state, and a policy that
+      # waits for its ID would be unknown in the plan that reviewers and checkov read.
+      Sid       = "CreateNetworkInterfacesInModelSubnets"
+      Effect    = "Allow"
+      Action    = ["ec2:CreateNetworkInterface"]
+      Resource  = concat(local.subnet_arns, ["${local.ec2_arn_prefix}:security-group/*"])
       Condition = local.vpc_condition
     },
     {
+      # The new interface carries ec2:Vpc and ec2:Subnet: it must be in the VPC and in one of
+      # the model subnets (several values of one key match any of them).
+      Sid      = "CreateModelNetworkInterfaces"
+      Effect   = "Allow"
+      Action   = ["ec2:CreateNetworkInterface"]
+      Resource = ["${local.ec2_arn_prefix}:network-interface/*"]
+      Condition = {
+        ArnEquals = { "ec2:Vpc" = local.vpc_arn, "ec2:Subnet" = local.subnet_arns }
+      }
+    },
+    {
+      # ec2:Vpc only, deliberately not ec2:Subnet: after subnet_ids changes, SageMaker must
+      # still be able to delete the interfaces it made in the subnets that were removed.
       Sid       = "ManageModelNetworkInterfaces"
       Effect    = "Allow"
       Action    = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]

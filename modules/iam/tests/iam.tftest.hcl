@@ -132,11 +132,40 @@ run "network_interfaces_are_limited_to_the_model_subnets_and_vpc" {
           "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0aaaaaaaaaaaaaaaa",
           "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0bbbbbbbbbbbbbbbb",
           "arn:aws:ec2:eu-west-1:111122223333:security-group/*",
-          "arn:aws:ec2:eu-west-1:111122223333:network-interface/*",
         ]
         Condition = { ArnEquals = { "ec2:Vpc" = "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0123456789abcdef0" } }
     }]
-    error_message = "CreateNetworkInterface must be limited to the model subnets and to the models' VPC."
+    error_message = "CreateNetworkInterface must be limited to the model subnets and to security groups of the models' VPC."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s if s.Sid == "CreateModelNetworkInterfaces"
+      ] == [{
+        Sid      = "CreateModelNetworkInterfaces"
+        Effect   = "Allow"
+        Action   = ["ec2:CreateNetworkInterface"]
+        Resource = ["arn:aws:ec2:eu-west-1:111122223333:network-interface/*"]
+        Condition = {
+          ArnEquals = {
+            "ec2:Vpc" = "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0123456789abcdef0"
+            "ec2:Subnet" = [
+              "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0aaaaaaaaaaaaaaaa",
+              "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0bbbbbbbbbbbbbbbb",
+            ]
+          }
+        }
+    }]
+    error_message = "New network interfaces must be in the models' VPC and in one of the model subnets (ec2:Vpc and ec2:Subnet)."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.execution.policy).Statement :
+      try(s.Condition.ArnEquals["ec2:Vpc"], null) == "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0123456789abcdef0"
+      if contains(s.Action, "ec2:CreateNetworkInterface")
+    ])
+    error_message = "Every statement that allows ec2:CreateNetworkInterface must carry the ec2:Vpc condition."
   }
 
   assert {
