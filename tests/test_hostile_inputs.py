@@ -3,6 +3,7 @@ leave its lane is refused with exit 2, naming file, field and fix, and nothing i
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from tests.helpers import catalog_yaml, image, make_repo, run_generator, tree, w
 # the suite, and no assertion depends on how long the command took.
 HANG_GUARD_SECONDS = 120
 ROUTE_TABLES = "  s3_gateway_route_table_ids: [rtb-0a1b2c3d4e5f60021]\n"
+ENV_KEY = "arn:aws:kms:eu-west-1:111111111111:key/0aa1b2c3-d4e5-4f60-8a9b-0c1d2e3f4a5a"
+OTHER_KEY = "arn:aws:kms:eu-west-1:111111111111:key/1bb1b2c3-d4e5-4f60-8a9b-0c1d2e3f4a5b"
 
 
 def _validate(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -185,8 +188,21 @@ def test_a_wildcard_in_an_arn_that_names_one_resource_is_refused(
             catalog_yaml(model_data_url="s3://example-artifacts/*"),
             "catalog/demo.yaml:7: model_data_url: fix: use an S3 URL such as s3://bucket/prefix/model.tar.gz",
         ),
+        (
+            catalog_yaml(data_capture=f"\n  destination_s3_uri: s3://example-capture/demo\n  kms_key_arn: {OTHER_KEY}"),
+            "catalog/demo.yaml:9: data_capture.kms_key_arn: fix: use kms_key_arn or a key from s3.capture_kms_key_arns in "
+            f"environments/dev/environment.yaml (none), or add '{OTHER_KEY}' to s3.capture_kms_key_arns there "
+            f"— key '{OTHER_KEY}' is not allowed in environment 'dev'",
+        ),
+        (
+            catalog_yaml(
+                data_capture="\n  destination_s3_uri: s3://example-capture/demo",
+                environments=f"\n  dev:\n    data_capture:\n      destination_s3_uri: s3://example-capture/demo\n      kms_key_arn: {OTHER_KEY}",
+            ),
+            "catalog/demo.yaml:9: environments.dev.data_capture.kms_key_arn: fix: use kms_key_arn or a key from s3.capture_kms_key_arns",
+        ),
     ],
-    ids=["unlisted-bucket", "state-bucket", "capture-to-state-bucket", "wildcard"],
+    ids=["unlisted-bucket", "state-bucket", "capture-to-state-bucket", "wildcard", "unlisted-capture-key", "unlisted-capture-key-override"],
 )
 def test_s3_locations_stay_in_the_environments_allowed_buckets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, message: str
@@ -198,6 +214,27 @@ def test_s3_locations_stay_in_the_environments_allowed_buckets(
 
     assert message in capsys.readouterr().err
     assert tree(root) == before
+
+
+def test_a_capture_key_may_be_the_environments_key_or_a_listed_one(tmp_path: Path) -> None:
+    capture = f"\n  destination_s3_uri: s3://example-capture/demo\n  kms_key_arn: {OTHER_KEY}"
+    root = make_repo(tmp_path, catalog={"demo": catalog_yaml(data_capture=capture)})
+    env_file = root / "environments/dev/environment.yaml"
+    env_file.write_text(env_file.read_text() + f"kms_key_arn: {ENV_KEY}\n")
+    assert main(["validate", "--root", str(root)]) == 2
+
+    env_file.write_text(env_file.read_text().replace("  capture_buckets:", f"  capture_kms_key_arns: [{OTHER_KEY}]\n  capture_buckets:"))
+    assert main(["render", "--root", str(root), "--all"]) == 0
+    rendered = json.loads((root / "environments/dev/environment.tfvars.json").read_text())
+    assert rendered["s3"] == {
+        "artifact_buckets": ["example-artifacts"],
+        "capture_buckets": ["example-capture"],
+        "capture_kms_key_arns": [OTHER_KEY],
+    }
+
+    (root / "catalog/demo.yaml").write_text(catalog_yaml(data_capture=capture.replace(OTHER_KEY, ENV_KEY)))
+    env_file.write_text(env_file.read_text().replace(f"  capture_kms_key_arns: [{OTHER_KEY}]\n", ""))
+    assert main(["validate", "--root", str(root)]) == 0
 
 
 def test_the_state_bucket_cannot_be_allowed_for_endpoints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -360,8 +360,9 @@ def _resolve_one(
         return None
 
     def problem_at(field: str, fix: str, detail: str) -> Problem:
-        """A problem with a merged field, pointing at the override that set it, if one did."""
-        path = [*override_path, field] if field in override_raw else [field]
+        """A problem with a merged (dotted) field, pointing at the override that set it, if one did."""
+        parts = field.split(".")
+        path = [*override_path, *parts] if parts[0] in override_raw else parts
         return Problem(source.path, source.loaded.line_of(path), ".".join(path), fix, detail)
 
     host = image_host(settings.image)
@@ -391,7 +392,8 @@ ADDED_TAG_KEYS = frozenset({"sagemaker-gitops:environment", "managed-by", "sagem
 
 
 def _bucket_problems(settings: EndpointSettings, env: Environment, problem_at: Any) -> list[Problem]:
-    """S3 locations must be in the environment's allow-list, and never its state bucket."""
+    """S3 locations must be in the environment's allow-lists, never its state bucket; a capture key
+    must be the environment's kms_key_arn or one of s3.capture_kms_key_arns."""
     allowed = env.settings.s3
     uses = [("model_data_url", settings.model_data_url, allowed.artifact_buckets, "s3.artifact_buckets")]
     if settings.data_capture is not None:
@@ -410,6 +412,13 @@ def _bucket_problems(settings: EndpointSettings, env: Environment, problem_at: A
             problems.append(
                 problem_at(name, f"use a bucket from {setting} in {env.source.path} ({listed}), or add {bucket!r} there", f"bucket {bucket!r} is not allowed in environment {env.name!r}")
             )
+    capture_key = settings.data_capture.kms_key_arn if settings.data_capture is not None else None
+    keys = [*([env.settings.kms_key_arn] if env.settings.kms_key_arn else []), *allowed.capture_kms_key_arns]
+    if capture_key is not None and capture_key not in keys:
+        listed = ", ".join(keys) or "none"
+        problems.append(
+            problem_at("data_capture.kms_key_arn", f"use kms_key_arn or a key from s3.capture_kms_key_arns in {env.source.path} ({listed}), or add {capture_key!r} to s3.capture_kms_key_arns there", f"key {capture_key!r} is not allowed in environment {env.name!r}")
+        )
     return problems
 
 

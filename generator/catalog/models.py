@@ -338,6 +338,16 @@ class S3Settings(_Strict):
 
     artifact_buckets: list[Bucket] = Field(default_factory=list, max_length=100)
     capture_buckets: list[Bucket] = Field(default_factory=list, max_length=100)
+    # Keys data_capture.kms_key_arn may name besides the environment's own kms_key_arn: the
+    # execution role gets kms:Encrypt and kms:GenerateDataKey on them.
+    capture_kms_key_arns: list[KmsKeyArn] = Field(default_factory=list, max_length=100)
+
+    @field_validator("artifact_buckets", "capture_buckets", "capture_kms_key_arns")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("list each value once — the list has duplicates")
+        return value
 
 
 class BackendSettings(_Strict):

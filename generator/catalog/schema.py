@@ -75,6 +75,7 @@ DESCRIPTIONS: dict[str, str] = {
     "s3": "S3 buckets endpoints of this environment may use (allow-lists); never the state bucket (backend.bucket).",
     "artifact_buckets": "Buckets model_data_url may point into; a model_data_url in any other bucket is refused.",
     "capture_buckets": "Buckets data_capture.destination_s3_uri may point into; any other bucket is refused.",
+    "capture_kms_key_arns": "KMS keys data_capture.kms_key_arn may name besides kms_key_arn; any other key is refused.",
     "backend": "S3 bucket and key of this environment's Terraform state (locked with a lock file).",
 }
 

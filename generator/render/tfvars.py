@@ -62,6 +62,8 @@ def environment_tfvars(env: Environment) -> str:
             "network": s.network.model_dump(exclude={"security_group_rule_quota", "security_group_quota"}),
             "registries": {name: r.model_dump() for name, r in sorted(s.registries.items())},
             "kms_key_arn": s.kms_key_arn,
+            # The allow-lists again, so that Terraform refuses a group tfvars that names anything else.
+            "s3": s.s3.model_dump(),
             "tags": dict(s.tags),
         }
     )

@@ -150,6 +150,11 @@ locals {
     ],
   )
 
+  # What the allow-lists do not cover (see the preconditions of the execution policy).
+  unlisted_artifact_arns = [for arn in var.model_artifact_s3_arns : arn if !contains(var.allowed_artifact_buckets, try(regex("^arn:[^:]+:s3:::([^/]+)/", arn)[0], ""))]
+  unlisted_capture_arns  = [for arn in var.data_capture_s3_arns : arn if !contains(var.allowed_capture_buckets, try(regex("^arn:[^:]+:s3:::([^/]+)/", arn)[0], ""))]
+  unlisted_kms_key_arns  = [for arn in concat(var.kms_key_arns, var.data_capture_kms_key_arns) : arn if !contains(var.allowed_kms_key_arns, arn)]
+
   execution_policy = {
     Version = "2012-10-17"
     Statement = concat(
@@ -187,4 +192,24 @@ resource "aws_iam_role_policy" "execution" {
   name   = "sagemaker-execution"
   role   = aws_iam_role.this.id
   policy = jsonencode(local.execution_policy)
+
+  # The S3 and KMS resources come from catalog files that a pull-request author writes; the
+  # allow-lists come from the environment. Refused here too, so that hand-edited inputs cannot
+  # widen the role past what the environment allows.
+  lifecycle {
+    precondition {
+      condition     = length(local.unlisted_artifact_arns) == 0
+      error_message = "model_artifact_s3_arns must be in allowed_artifact_buckets (${jsonencode(var.allowed_artifact_buckets)}); not allowed: ${jsonencode(local.unlisted_artifact_arns)}."
+    }
+
+    precondition {
+      condition     = length(local.unlisted_capture_arns) == 0
+      error_message = "data_capture_s3_arns must be in allowed_capture_buckets (${jsonencode(var.allowed_capture_buckets)}); not allowed: ${jsonencode(local.unlisted_capture_arns)}."
+    }
+
+    precondition {
+      condition     = length(local.unlisted_kms_key_arns) == 0
+      error_message = "kms_key_arns and data_capture_kms_key_arns must be in allowed_kms_key_arns (${jsonencode(var.allowed_kms_key_arns)}); not allowed: ${jsonencode(local.unlisted_kms_key_arns)}."
+    }
+  }
 }

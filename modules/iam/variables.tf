@@ -83,6 +83,39 @@ variable "data_capture_kms_key_arns" {
   }
 }
 
+variable "allowed_artifact_buckets" {
+  description = "Buckets the environment allows model artifacts in; every model_artifact_s3_arns entry must be in one of them, otherwise the plan fails."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.allowed_artifact_buckets : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "allowed_artifact_buckets must be S3 bucket names such as example-artifacts; wildcards are not allowed."
+  }
+}
+
+variable "allowed_capture_buckets" {
+  description = "Buckets the environment allows data capture in; every data_capture_s3_arns entry must be in one of them, otherwise the plan fails."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.allowed_capture_buckets : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "allowed_capture_buckets must be S3 bucket names such as example-capture; wildcards are not allowed."
+  }
+}
+
+variable "allowed_kms_key_arns" {
+  description = "KMS keys the environment allows; every kms_key_arns and data_capture_kms_key_arns entry must be one of them, otherwise the plan fails."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.allowed_kms_key_arns : can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", arn))])
+    error_message = "allowed_kms_key_arns must be KMS key ARNs such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

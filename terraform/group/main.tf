@@ -93,6 +93,11 @@ module "iam" {
     for c in local.data_captures : "${local.s3}${trimsuffix(trimprefix(c.destination_s3_uri, "s3://"), "/")}/*"
   ]))
   data_capture_kms_key_arns = sort(distinct([for c in local.data_captures : c.kms_key_arn if c.kms_key_arn != null]))
+
+  # The environment's allow-lists: the module refuses a catalog value outside them.
+  allowed_artifact_buckets = var.s3.artifact_buckets
+  allowed_capture_buckets  = var.s3.capture_buckets
+  allowed_kms_key_arns     = concat(var.kms_key_arn == null ? [] : [var.kms_key_arn], var.s3.capture_kms_key_arns)
 }
 
 ################################################################################

@@ -108,6 +108,26 @@ variable "kms_key_arn" {
   }
 }
 
+variable "s3" {
+  description = "The environment's allow-lists: buckets for model artifacts (artifact_buckets) and data capture (capture_buckets), and KMS keys data capture may use besides kms_key_arn (capture_kms_key_arns); empty lists allow nothing."
+  type = object({
+    artifact_buckets     = optional(list(string), [])
+    capture_buckets      = optional(list(string), [])
+    capture_kms_key_arns = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for b in concat(var.s3.artifact_buckets, var.s3.capture_buckets) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "s3.artifact_buckets and s3.capture_buckets must be S3 bucket names such as example-artifacts; wildcards are not allowed."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.s3.capture_kms_key_arns : can(regex("^arn:aws(?:-[a-z]+){0,2}:kms:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", arn))])
+    error_message = "s3.capture_kms_key_arns must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>) without wildcards."
+  }
+}
+
 variable "tags" {
   description = "Tags of the environment, added to every resource."
   type        = map(string)

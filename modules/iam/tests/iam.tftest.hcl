@@ -225,8 +225,10 @@ run "model_artifacts_and_keys_are_granted_exactly" {
   command = plan
 
   variables {
-    model_artifact_s3_arns = ["arn:aws:s3:::example-models/fraud/*", "arn:aws:s3:::example-models/churn/model.tar.gz"]
-    kms_key_arns           = ["arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    model_artifact_s3_arns   = ["arn:aws:s3:::example-models/fraud/*", "arn:aws:s3:::example-models/churn/model.tar.gz"]
+    kms_key_arns             = ["arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    allowed_artifact_buckets = ["example-models"]
+    allowed_kms_key_arns     = ["arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
   }
 
   assert {
@@ -265,6 +267,8 @@ run "data_capture_destinations_and_keys_are_granted_exactly" {
   variables {
     data_capture_s3_arns      = ["arn:aws:s3:::example-capture/fraud-scorer/*"]
     data_capture_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab"]
+    allowed_capture_buckets   = ["example-capture"]
+    allowed_kms_key_arns      = ["arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab"]
   }
 
   assert {
@@ -300,6 +304,49 @@ run "whole_bucket_artifact_arn_is_rejected" {
   }
 
   expect_failures = [var.model_artifact_s3_arns]
+}
+
+run "artifacts_outside_the_allowed_buckets_are_refused" {
+  command = plan
+
+  variables {
+    model_artifact_s3_arns   = ["arn:aws:s3:::example-models/fraud/model.tar.gz", "arn:aws:s3:::someone-elses-bucket/model.tar.gz"]
+    allowed_artifact_buckets = ["example-models"]
+  }
+
+  expect_failures = [aws_iam_role_policy.execution]
+}
+
+run "capture_outside_the_allowed_buckets_is_refused" {
+  command = plan
+
+  variables {
+    data_capture_s3_arns     = ["arn:aws:s3:::example-capture/fraud-scorer/*"]
+    allowed_artifact_buckets = ["example-capture"]
+  }
+
+  expect_failures = [aws_iam_role_policy.execution]
+}
+
+run "unlisted_kms_keys_are_refused" {
+  command = plan
+
+  variables {
+    data_capture_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab"]
+    allowed_kms_key_arns      = ["arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+  }
+
+  expect_failures = [aws_iam_role_policy.execution]
+}
+
+run "wildcard_allowed_bucket_is_rejected" {
+  command = plan
+
+  variables {
+    allowed_artifact_buckets = ["*"]
+  }
+
+  expect_failures = [var.allowed_artifact_buckets]
 }
 
 run "policy_output_is_the_attached_document" {
