@@ -96,12 +96,32 @@ def test_a_model_with_artifacts_reaches_s3_through_the_gateway_endpoint_and_appl
 
         gateway = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-type", "Values": ["Gateway"]}])["VpcEndpoints"]
         s3_prefix_lists = ec2.describe_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.us-east-1.s3"]}])
-        model_group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["fraud-scorer-model-*"]}])
+        # The models of a group share its registry-clients security group (modules/registry_clients).
+        model_group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["sagemaker-gitops-local-default-models-*"]}])
         egress = model_group["SecurityGroups"][0]["IpPermissionsEgress"]
     finally:
         run_generator("local", "down", cwd=root)
 
     assert [(g["ServiceName"], g["RouteTableIds"]) for g in gateway] == [("com.amazonaws.us-east-1.s3", [route_table])]
+    # The endpoint passes only what environment.yaml allows, for principals of the account.
+    assert json.loads(gateway[0]["PolicyDocument"])["Statement"] == [
+        {
+            "Sid": "ReadModelArtifacts",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": ["arn:aws:s3:::example-artifacts/*"],
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}},
+        },
+        {
+            "Sid": "WriteDataCapture",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": ["arn:aws:s3:::example-capture/*"],
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}},
+        },
+    ]
     assert [p["PrefixListIds"][0]["PrefixListId"] for p in egress if p["PrefixListIds"]] == [
         s3_prefix_lists["PrefixLists"][0]["PrefixListId"]
     ]

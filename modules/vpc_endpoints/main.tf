@@ -1,8 +1,64 @@
 locals {
+  account_id      = data.aws_caller_identity.current.account_id
+  partition       = data.aws_partition.current.partition
   region          = data.aws_region.current.name
   lambda_dns_name = "lambda.${local.region}.amazonaws.com"
+
+  # Endpoint policies limit what may pass through the endpoint, on top of the callers' own IAM
+  # policies: principals of this account only, and only the calls SageMaker makes. Principal
+  # "*" with aws:PrincipalAccount is the form AWS documents for endpoint policies (an endpoint
+  # policy cannot name the execution roles of groups that do not exist yet). An empty list
+  # denies everything rather than leaving the default full-access policy in place.
+  same_account = { StringEquals = { "aws:PrincipalAccount" = local.account_id } }
+  deny_all     = { Sid = "DenyEverything", Effect = "Deny", Principal = "*", Action = "*", Resource = "*" }
+
+  lambda_function_arns = sort(distinct(var.lambda_endpoint_function_arns))
+  lambda_endpoint_policy = {
+    Version = "2012-10-17"
+    Statement = concat(length(local.lambda_function_arns) > 0 ? [] : [local.deny_all], length(local.lambda_function_arns) == 0 ? [] : [
+      {
+        Sid       = "InvokeRegistryCredentialsProviders"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "lambda:InvokeFunction"
+        Resource  = local.lambda_function_arns
+        Condition = local.same_account
+      },
+    ])
+  }
+
+  s3_read_buckets  = sort(distinct(var.s3_gateway_read_buckets))
+  s3_write_buckets = sort(distinct(var.s3_gateway_write_buckets))
+  s3_statements = concat(
+    length(local.s3_read_buckets) == 0 ? [] : [
+      {
+        Sid       = "ReadModelArtifacts"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "s3:GetObject"
+        Resource  = [for b in local.s3_read_buckets : "arn:${local.partition}:s3:::${b}/*"]
+        Condition = local.same_account
+      },
+    ],
+    length(local.s3_write_buckets) == 0 ? [] : [
+      {
+        Sid       = "WriteDataCapture"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = [for b in local.s3_write_buckets : "arn:${local.partition}:s3:::${b}/*"]
+        Condition = local.same_account
+      },
+    ],
+  )
+  s3_endpoint_policy = {
+    Version   = "2012-10-17"
+    Statement = concat(length(local.s3_statements) > 0 ? [] : [local.deny_all], local.s3_statements)
+  }
 }
 
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 ################################################################################
@@ -42,6 +98,7 @@ resource "aws_vpc_endpoint" "lambda" {
   subnet_ids          = var.subnet_ids
   security_group_ids  = [aws_security_group.this.id]
   private_dns_enabled = var.private_dns_enabled
+  policy              = jsonencode(local.lambda_endpoint_policy)
   tags                = merge(var.tags, { Name = "${var.name}-lambda" })
 }
 
@@ -89,6 +146,7 @@ resource "aws_vpc_endpoint" "s3" {
   service_name      = "com.amazonaws.${local.region}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.route_table_ids
+  policy            = jsonencode(local.s3_endpoint_policy)
   tags              = merge(var.tags, { Name = "${var.name}-s3" })
 
   lifecycle {

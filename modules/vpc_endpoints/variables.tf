@@ -55,6 +55,17 @@ variable "allowed_security_group_ids" {
   }
 }
 
+variable "lambda_endpoint_function_arns" {
+  description = "Unqualified ARNs of the only Lambda functions that may be invoked through the Lambda endpoint (lambda:InvokeFunction, callers of this account); empty denies every call."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.lambda_endpoint_function_arns : can(regex("^arn:aws(?:-[a-z]+){0,2}:lambda:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", arn))])
+    error_message = "lambda_endpoint_function_arns must hold unqualified Lambda function ARNs such as arn:aws:lambda:eu-west-1:111122223333:function:name; wildcards are not allowed."
+  }
+}
+
 variable "create_s3_gateway_endpoint" {
   description = "Whether to create an S3 gateway endpoint so models read artifacts from S3 without a NAT; needs route_table_ids."
   type        = bool
@@ -69,6 +80,28 @@ variable "route_table_ids" {
   validation {
     condition     = alltrue([for id in var.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", id))])
     error_message = "route_table_ids must be route table IDs such as rtb-0123456789abcdef0."
+  }
+}
+
+variable "s3_gateway_read_buckets" {
+  description = "Buckets whose objects may be read (s3:GetObject) through the S3 gateway endpoint by callers of this account: the model artifact buckets."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.s3_gateway_read_buckets : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "s3_gateway_read_buckets must be S3 bucket names such as example-artifacts; wildcards are not allowed."
+  }
+}
+
+variable "s3_gateway_write_buckets" {
+  description = "Buckets objects may be written to (s3:PutObject) through the S3 gateway endpoint by callers of this account: the data capture buckets."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.s3_gateway_write_buckets : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "s3_gateway_write_buckets must be S3 bucket names such as example-capture; wildcards are not allowed."
   }
 }
 

@@ -26,8 +26,14 @@ module "vpc_endpoints" {
   subnet_ids          = var.network.subnet_ids
   private_dns_enabled = var.network.lambda_endpoint_private_dns
 
+  # Only the credentials Lambdas may be invoked through the Lambda endpoint, and only the
+  # allowed buckets reached through the S3 endpoint.
+  lambda_endpoint_function_arns = values(module.naming.credentials_function_arns)
+
   create_s3_gateway_endpoint = length(var.network.s3_gateway_route_table_ids) > 0
   route_table_ids            = var.network.s3_gateway_route_table_ids
+  s3_gateway_read_buckets    = var.s3.artifact_buckets
+  s3_gateway_write_buckets   = var.s3.capture_buckets
 }
 
 module "registry_credentials" {

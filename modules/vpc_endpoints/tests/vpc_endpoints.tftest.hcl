@@ -1,6 +1,18 @@
 # Offline: every AWS call is answered by the mock provider; the real provider schema still
 # validates the values, so the defaults below are well-formed IDs.
 mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
   mock_data "aws_region" {
     defaults = {
       name = "eu-west-1"
@@ -206,6 +218,123 @@ run "s3_gateway_endpoint_without_route_tables_is_rejected" {
   }
 
   expect_failures = [aws_vpc_endpoint.s3]
+}
+
+run "lambda_endpoint_policy_allows_only_invoking_the_given_functions_from_this_account" {
+  command = plan
+
+  variables {
+    lambda_endpoint_function_arns = [
+      "arn:aws:lambda:eu-west-1:111122223333:function:example-platform-creds",
+      "arn:aws:lambda:eu-west-1:111122223333:function:example-mirror-creds",
+    ]
+  }
+
+  assert {
+    condition = jsondecode(aws_vpc_endpoint.lambda.policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "InvokeRegistryCredentialsProviders"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = "lambda:InvokeFunction"
+          Resource = [
+            "arn:aws:lambda:eu-west-1:111122223333:function:example-mirror-creds",
+            "arn:aws:lambda:eu-west-1:111122223333:function:example-platform-creds",
+          ]
+          Condition = { StringEquals = { "aws:PrincipalAccount" = "111122223333" } }
+        },
+      ]
+    }
+    error_message = "The Lambda endpoint may pass only lambda:InvokeFunction on the given functions, for principals of account 111122223333."
+  }
+}
+
+run "lambda_endpoint_without_functions_denies_everything" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_vpc_endpoint.lambda.policy) == {
+      Version   = "2012-10-17"
+      Statement = [{ Sid = "DenyEverything", Effect = "Deny", Principal = "*", Action = "*", Resource = "*" }]
+    }
+    error_message = "Without functions the Lambda endpoint must deny every call, never keep the default full-access policy."
+  }
+}
+
+run "s3_gateway_endpoint_policy_allows_only_reading_artifacts_and_writing_captures" {
+  command = plan
+
+  variables {
+    create_s3_gateway_endpoint = true
+    route_table_ids            = ["rtb-0aaaaaaaaaaaaaaaa"]
+    s3_gateway_read_buckets    = ["example-models", "example-artifacts"]
+    s3_gateway_write_buckets   = ["example-capture"]
+  }
+
+  assert {
+    condition = jsondecode(aws_vpc_endpoint.s3[0].policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "ReadModelArtifacts"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = "s3:GetObject"
+          Resource  = ["arn:aws:s3:::example-artifacts/*", "arn:aws:s3:::example-models/*"]
+          Condition = { StringEquals = { "aws:PrincipalAccount" = "111122223333" } }
+        },
+        {
+          Sid       = "WriteDataCapture"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = "s3:PutObject"
+          Resource  = ["arn:aws:s3:::example-capture/*"]
+          Condition = { StringEquals = { "aws:PrincipalAccount" = "111122223333" } }
+        },
+      ]
+    }
+    error_message = "The S3 endpoint may pass only s3:GetObject on the artifact buckets and s3:PutObject on the capture buckets, for principals of account 111122223333."
+  }
+}
+
+run "s3_gateway_endpoint_without_buckets_denies_everything" {
+  command = plan
+
+  variables {
+    create_s3_gateway_endpoint = true
+    route_table_ids            = ["rtb-0aaaaaaaaaaaaaaaa"]
+  }
+
+  assert {
+    condition = jsondecode(aws_vpc_endpoint.s3[0].policy) == {
+      Version   = "2012-10-17"
+      Statement = [{ Sid = "DenyEverything", Effect = "Deny", Principal = "*", Action = "*", Resource = "*" }]
+    }
+    error_message = "Without buckets the S3 endpoint must deny every call, never keep the default full-access policy."
+  }
+}
+
+run "wildcard_lambda_function_is_rejected" {
+  command = plan
+
+  variables {
+    lambda_endpoint_function_arns = ["arn:aws:lambda:eu-west-1:111122223333:function:*"]
+  }
+
+  expect_failures = [var.lambda_endpoint_function_arns]
+}
+
+run "wildcard_bucket_is_rejected" {
+  command = plan
+
+  variables {
+    s3_gateway_read_buckets  = ["*"]
+    s3_gateway_write_buckets = ["example-*"]
+  }
+
+  expect_failures = [var.s3_gateway_read_buckets, var.s3_gateway_write_buckets]
 }
 
 run "malformed_vpc_id_is_rejected" {
