@@ -34,6 +34,9 @@ CHECKS = {
     "CKV_SMGO_6": "IamDocumentSecretReadScoped",
     "CKV_SMGO_7": "IamPolicySecretReadScoped",
     "CKV_SMGO_8": "LambdaEndpointPrivateDns",
+    "CKV_SMGO_9": "LambdaEndpointPolicyInvokesNamedFunctions",
+    "CKV_SMGO_10": "S3EndpointPolicyNamesBuckets",
+    "CKV_SMGO_11": "IamPolicyNetworkInterfaceInVpc",
 }
 
 BLOCK = re.compile(r'^(?:resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"', re.MULTILINE)

@@ -29,6 +29,8 @@ class PolicyStatement:
     not_actions: tuple[str, ...] | None
     resources: tuple[Any, ...] | None
     not_resources: tuple[Any, ...] | None
+    # The JSON `Condition` object as written (only read from JSON policies).
+    condition: Any = None
 
     def allows(self, action: str) -> bool | None:
         """Whether the statement allows `action` (``None`` when it cannot be told)."""
@@ -60,6 +62,7 @@ class PolicyStatement:
             not_actions=_json_list(statement.get("NotAction")),
             resources=_json_list(statement.get("Resource")),
             not_resources=_json_list(statement.get("NotResource")),
+            condition=statement.get("Condition"),
         )
 
 

@@ -51,6 +51,48 @@ def reads_one_secret(statements: list[PolicyStatement] | None) -> CheckResult:
     return CheckResult.FAILED if secrets > 1 else CheckResult.PASSED
 
 
+CREATE_INTERFACE = "ec2:CreateNetworkInterface"
+# Operators whose test of ec2:Vpc must hold; an ...IfExists operator would pass without the key.
+_VPC_OPERATORS = ("arnequals", "arnlike", "stringequals", "stringlike")
+
+
+def interfaces_in_vpc(statements: list[PolicyStatement] | None) -> CheckResult:
+    """Every statement that allows ec2:CreateNetworkInterface carries an ec2:Vpc condition naming VPCs."""
+    if statements is None:
+        return CheckResult.UNKNOWN
+    return _worst(
+        _has_vpc_condition(s) for s in statements if s.allows(CREATE_INTERFACE) is not False
+    )
+
+
+def _has_vpc_condition(statement: PolicyStatement) -> CheckResult:
+    if statement.allows(CREATE_INTERFACE) is None:
+        return CheckResult.UNKNOWN
+    condition = statement.condition
+    if condition is None:
+        return CheckResult.FAILED
+    if not isinstance(condition, dict):
+        return CheckResult.UNKNOWN
+    for operator, tests in condition.items():
+        if (
+            not isinstance(operator, str)
+            or operator.lower() not in _VPC_OPERATORS
+            or not isinstance(tests, dict)
+        ):
+            continue
+        for key, value in tests.items():
+            if isinstance(key, str) and key.lower() == "ec2:vpc":
+                values = value if isinstance(value, list) else [value]
+                if not values or any(v is not None and not isinstance(v, str) for v in values):
+                    return CheckResult.UNKNOWN
+                return (
+                    CheckResult.FAILED
+                    if any(has_wildcard(v) for v in values)
+                    else CheckResult.PASSED
+                )
+    return CheckResult.FAILED
+
+
 def json_policies_of(
     conf: dict[str, Any], rule: Callable[[list[PolicyStatement] | None], CheckResult]
 ) -> CheckResult:
