@@ -1,6 +1,6 @@
 # CKV_SMGO_11: a JSON policy that allows ec2:CreateNetworkInterface has an ec2:Vpc condition.
 
-resource "aws_iam_role_policy" "vpc_condition_pass" {
+resource "aws_iam_role_policy" "interface_vpc_condition_pass" {
   name = "vpc-condition-pass"
   role = "sagemaker-execution"
   policy = jsonencode({
@@ -23,7 +23,7 @@ resource "aws_iam_role_policy" "vpc_condition_pass" {
   })
 }
 
-resource "aws_iam_policy" "other_actions_pass" {
+resource "aws_iam_policy" "interface_other_actions_pass" {
   name = "other-actions-pass"
   policy = jsonencode({
     Version   = "2012-10-17"
@@ -31,7 +31,7 @@ resource "aws_iam_policy" "other_actions_pass" {
   })
 }
 
-resource "aws_iam_role_policy" "no_condition_fail_1" {
+resource "aws_iam_role_policy" "interface_no_condition_fail_1" {
   name = "no-condition-fail-1"
   role = "sagemaker-execution"
   policy = jsonencode({
@@ -40,7 +40,7 @@ resource "aws_iam_role_policy" "no_condition_fail_1" {
   })
 }
 
-resource "aws_iam_policy" "subnet_condition_only_fail_2" {
+resource "aws_iam_policy" "interface_subnet_condition_only_fail_2" {
   name = "subnet-condition-only-fail-2"
   policy = jsonencode({
     Version = "2012-10-17"
@@ -53,7 +53,7 @@ resource "aws_iam_policy" "subnet_condition_only_fail_2" {
   })
 }
 
-resource "aws_iam_role_policy" "ec2_wildcard_fail_3" {
+resource "aws_iam_role_policy" "interface_ec2_wildcard_fail_3" {
   name = "ec2-wildcard-fail-3"
   role = "sagemaker-execution"
   policy = jsonencode({
@@ -62,7 +62,7 @@ resource "aws_iam_role_policy" "ec2_wildcard_fail_3" {
   })
 }
 
-resource "aws_iam_role_policy" "if_exists_fail_4" {
+resource "aws_iam_role_policy" "interface_if_exists_fail_4" {
   name = "if-exists-fail-4"
   role = "sagemaker-execution"
   policy = jsonencode({
@@ -76,7 +76,7 @@ resource "aws_iam_role_policy" "if_exists_fail_4" {
   })
 }
 
-resource "aws_iam_role_policy" "any_vpc_fail_5" {
+resource "aws_iam_role_policy" "interface_any_vpc_fail_5" {
   name = "any-vpc-fail-5"
   role = "sagemaker-execution"
   policy = jsonencode({
@@ -90,7 +90,7 @@ resource "aws_iam_role_policy" "any_vpc_fail_5" {
   })
 }
 
-resource "aws_iam_role" "inline_no_condition_fail_6" {
+resource "aws_iam_role" "interface_inline_no_condition_fail_6" {
   name = "inline-no-condition-fail-6"
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"

@@ -1,6 +1,6 @@
 # CKV_SMGO_9: a Lambda interface endpoint lets through only lambda:InvokeFunction on named functions.
 
-resource "aws_vpc_endpoint" "invoke_named_pass" {
+resource "aws_vpc_endpoint" "lambda_policy_invoke_named_pass" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
@@ -17,7 +17,7 @@ resource "aws_vpc_endpoint" "invoke_named_pass" {
   })
 }
 
-resource "aws_vpc_endpoint" "deny_all_pass" {
+resource "aws_vpc_endpoint" "lambda_policy_deny_all_pass" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
@@ -28,20 +28,20 @@ resource "aws_vpc_endpoint" "deny_all_pass" {
   })
 }
 
-resource "aws_vpc_endpoint" "other_service_pass" {
+resource "aws_vpc_endpoint" "lambda_policy_other_service_pass" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.sts"
   vpc_endpoint_type = "Interface"
 }
 
-resource "aws_vpc_endpoint" "no_policy_fail_1" {
+resource "aws_vpc_endpoint" "lambda_policy_no_policy_fail_1" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
 }
 
-resource "aws_vpc_endpoint" "other_action_fail_2" {
+resource "aws_vpc_endpoint" "lambda_policy_other_action_fail_2" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
@@ -57,7 +57,7 @@ resource "aws_vpc_endpoint" "other_action_fail_2" {
   })
 }
 
-resource "aws_vpc_endpoint" "action_wildcard_fail_3" {
+resource "aws_vpc_endpoint" "lambda_policy_action_wildcard_fail_3" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
@@ -73,7 +73,7 @@ resource "aws_vpc_endpoint" "action_wildcard_fail_3" {
   })
 }
 
-resource "aws_vpc_endpoint" "wildcard_function_fail_4" {
+resource "aws_vpc_endpoint" "lambda_policy_wildcard_function_fail_4" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
@@ -89,7 +89,7 @@ resource "aws_vpc_endpoint" "wildcard_function_fail_4" {
   })
 }
 
-resource "aws_vpc_endpoint" "any_resource_fail_5" {
+resource "aws_vpc_endpoint" "lambda_policy_any_resource_fail_5" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"

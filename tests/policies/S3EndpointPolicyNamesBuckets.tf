@@ -1,6 +1,6 @@
 # CKV_SMGO_10: an S3 VPC endpoint lets through only named actions on objects of named buckets.
 
-resource "aws_vpc_endpoint" "named_buckets_pass" {
+resource "aws_vpc_endpoint" "s3_policy_named_buckets_pass" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
@@ -25,7 +25,7 @@ resource "aws_vpc_endpoint" "named_buckets_pass" {
   })
 }
 
-resource "aws_vpc_endpoint" "deny_all_pass" {
+resource "aws_vpc_endpoint" "s3_policy_deny_all_pass" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
@@ -36,21 +36,21 @@ resource "aws_vpc_endpoint" "deny_all_pass" {
   })
 }
 
-resource "aws_vpc_endpoint" "lambda_service_pass" {
+resource "aws_vpc_endpoint" "s3_policy_lambda_service_pass" {
   vpc_id              = "vpc-0123456789abcdef0"
   service_name        = "com.amazonaws.eu-west-1.lambda"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
 }
 
-resource "aws_vpc_endpoint" "no_policy_fail_1" {
+resource "aws_vpc_endpoint" "s3_policy_no_policy_fail_1" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = ["rtb-0123456789abcdef0"]
 }
 
-resource "aws_vpc_endpoint" "wildcard_bucket_fail_2" {
+resource "aws_vpc_endpoint" "s3_policy_wildcard_bucket_fail_2" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
@@ -61,7 +61,7 @@ resource "aws_vpc_endpoint" "wildcard_bucket_fail_2" {
   })
 }
 
-resource "aws_vpc_endpoint" "any_resource_fail_3" {
+resource "aws_vpc_endpoint" "s3_policy_any_resource_fail_3" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
@@ -72,7 +72,7 @@ resource "aws_vpc_endpoint" "any_resource_fail_3" {
   })
 }
 
-resource "aws_vpc_endpoint" "action_wildcard_fail_4" {
+resource "aws_vpc_endpoint" "s3_policy_action_wildcard_fail_4" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Gateway"
@@ -83,7 +83,7 @@ resource "aws_vpc_endpoint" "action_wildcard_fail_4" {
   })
 }
 
-resource "aws_vpc_endpoint" "whole_bucket_fail_5" {
+resource "aws_vpc_endpoint" "s3_policy_whole_bucket_fail_5" {
   vpc_id            = "vpc-0123456789abcdef0"
   service_name      = "com.amazonaws.eu-west-1.s3"
   vpc_endpoint_type = "Interface"
