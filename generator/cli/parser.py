@@ -94,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--destroy", action="store_true", help="destroy every resource of the environment (groups first, then base)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    p = _command(
+        sub,
+        "move",
+        handlers.move,
+        help="after an endpoint's catalog file moved to another group: move its resources to that group's state, then apply both (nothing is re-created)",
+    )
+    _env(p, "environment whose states to change", required=True)
+    p.add_argument("--endpoint", required=True, metavar="NAME", help="the endpoint whose catalog file moved")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     p = _command(sub, "local", handlers.local, help="start (up), stop (down) or query (status) the embedded AWS emulator")
     p.add_argument("action", choices=["up", "down", "status"])
 
