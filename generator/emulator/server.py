@@ -10,6 +10,10 @@ state: the provider then retries a create that already happened and gets an erro
 `InvalidPermission.Duplicate`. So connections are accepted on threads, but the moto
 application runs one request at a time. moto holds the GIL for nearly all of its work anyway,
 so serialising costs little throughput.
+
+No CORS: moto's server lets any web page call it from a browser (flask-cors on every answer)
+unless MOTO_DISABLE_GLOBAL_CORS is set. A page open in the developer's browser could then drive
+the local AWS (read the registry login secret, change the state); `serve` sets it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -113,6 +118,9 @@ class OneRequestAtATime:
 
 def serve(port: int) -> None:
     """Serve moto on 127.0.0.1:`port` until interrupted (`python -m generator emulator-server`)."""
+    # Before moto is first imported: moto reads its settings at import time.
+    os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
+
     from generator.emulator import patches as emulator_patches
 
     emulator_patches.apply()
