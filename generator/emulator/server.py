@@ -15,15 +15,15 @@ The HTTP server is waitress (threads, HTTP/1.1 keep-alive), not werkzeug's devel
 That server ends every answer with `Connection: close` and shuts the socket (its source: keep-alive
 "isn't handled well by Python's http.server"), so the provider's Go client, built to pool
 connections, dials a fresh TCP connection for every call (some 3,400 in the 50-endpoint apply)
-and every answer races the server's close of its socket. An answer lost there reaches the
-provider as a connection error after moto has already acted; the AWS SDK retries, and the
-request log shows the same security-group rule request twice: 200, then
-`InvalidPermission.Duplicate` (or NotFound when deleting). Making moto accept repeats would hide
-that in one API only. waitress keeps the connection open between requests and closes an idle
-one only after IDLE_SECONDS, longer than any client keeps one (Go: 90 s), so a client always
-closes first and never sends into a connection the server is closing. (waitress drops request
-headers with an underscore in the name; moto's werkzeug handler restored them for S3 metadata
-keys, which nothing here sends.)
+and the server tears each one down right after its answer. Answers were lost on that path: the
+request log showed the same security-group rule request twice, 200 then
+`InvalidPermission.Duplicate` (or NotFound when deleting) half a second later, the AWS SDK's
+retry of a call whose answer never arrived although moto had acted. Patching moto to accept
+repeats hid that in one API only. waitress keeps a connection open between requests and closes
+an idle one only after IDLE_SECONDS, longer than any client keeps one (Go: 90 s), so the client
+always closes first and never sends into a connection the server is closing. (waitress drops
+request headers with an underscore in the name; moto's werkzeug handler restored them for S3
+metadata keys, which nothing here sends.)
 
 No CORS: moto's server lets any web page call it from a browser (flask-cors on every answer)
 unless MOTO_DISABLE_GLOBAL_CORS is set. A page open in the developer's browser could then drive
