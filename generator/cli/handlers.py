@@ -117,7 +117,7 @@ def local(args: argparse.Namespace) -> int:
         else:
             print(f"AWS emulator running at {started.url} (seeded for {env_name}); `make local-down` stops it")
     elif args.action == "down":
-        print("AWS emulator stopped" if launcher.stop(root) else "no AWS emulator was running")
+        print(launcher.stop(root))
     else:
         running = launcher.running(root)
         print(f"running at {running.url} (pid {running.pid})" if running else "not running")
