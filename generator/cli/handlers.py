@@ -106,6 +106,19 @@ def move(args: argparse.Namespace) -> int:
     return 0
 
 
+def migrate(args: argparse.Namespace) -> int:
+    from generator.catalog.loader import load_repository
+    from generator.deploy import moves
+
+    if not _confirmed(args, "migrate"):
+        return 1
+    done = moves.migrate_single_state(args.root.resolve(), args.env)
+    key = load_repository(args.root.resolve()).environments[args.env].settings.backend.key
+    into = ", ".join(f"{state.project} ({len(modules)} modules)" for state, modules in sorted(done.items()))
+    print(f"migrated {key} into {into}; every state is applied")
+    return 0
+
+
 def local(args: argparse.Namespace) -> int:
     from generator.emulator import launcher
 

@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", required=True, metavar="NAME", help="the endpoint whose catalog file moved")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    p = _command(
+        sub,
+        "migrate",
+        handlers.migrate,
+        help="move an environment applied as one state (before endpoint groups) into its base and group states, then apply them",
+    )
+    _env(p, "environment to migrate", required=True)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     p = _command(sub, "local", handlers.local, help="start (up), stop (down) or query (status) the embedded AWS emulator")
     p.add_argument("action", choices=["up", "down", "status"])
 

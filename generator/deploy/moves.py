@@ -14,19 +14,27 @@ endpoint ARN, minutes without service). Instead, after that change is merged:
    SageMaker gets a new model and endpoint configuration and updates the endpoint in place
    (UpdateEndpoint, the same ARN and creation time); then the old group is applied, which only
    shrinks its role's policy. Both states then plan empty.
+
+`python -m generator migrate` uses the same surgery for an environment applied before endpoint
+groups existed, as one state under environment.yaml's `backend.key`: the shared resources go to
+`base`, each endpoint to its group's state, the execution role to the default group (where the
+apply replaces it by the group's own role); then every state is applied, base first.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalog.loader import load_repository
-from generator.catalog.states import State
+from generator.catalog.loader import Repository, load_repository
+from generator.catalog.models import DEFAULT_GROUP
+from generator.catalog.states import BASE, State
 from generator.common.errors import UsageError
 from generator.deploy import workflow
+from generator.deploy.terraform import TerraformRunner, check_toolchain
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,30 @@ def _addresses(state_json: str, endpoint: str) -> list[str]:
     return sorted(set(found))
 
 
-def move_endpoint(root: Path, env_name: str, endpoint: str, *, yes: bool = False) -> Move:
+def _transfer(
+    scratch: Path,
+    source: TerraformRunner,
+    source_json: str,
+    targets: dict[State, tuple[TerraformRunner, str, list[tuple[str, str]]]],
+) -> None:
+    """`terraform state mv` each (from, to) address out of the source state into its target
+    state, then push every target before the source: an interruption can leave a resource in
+    two states (a plan would show it twice, nothing is destroyed), never in none."""
+    source_file = scratch / "source.tfstate"
+    source_file.write_text(source_json)
+    files: dict[State, Path] = {}
+    for state, (runner, target_json, addresses) in targets.items():
+        files[state] = scratch / f"{state.name}.tfstate"
+        if target_json.strip():
+            files[state].write_text(target_json)
+        for old, new in addresses:
+            runner.state_command("mv", f"-state={source_file}", f"-state-out={files[state]}", old, new)
+    for state, (runner, _, _) in targets.items():
+        runner.state_command("push", str(files[state]))
+    source.state_command("push", str(source_file))
+
+
+def move_endpoint(root: Path, env_name: str, endpoint: str) -> Move:
     """Move `endpoint` into the state of the group the catalog now puts it in, then apply both."""
     env, states = workflow.prepare(root, env_name, None)
     repo = load_repository(root)
@@ -76,17 +107,71 @@ def move_endpoint(root: Path, env_name: str, endpoint: str, *, yes: bool = False
         source = sources[0]
         moved = _addresses(pulled[source], endpoint)
         workflow.say(f"moving {len(moved)} resources of {endpoint} from {source.project} to {target.project}")
+        prefix = f'module.endpoint["{endpoint}"]'
         with tempfile.TemporaryDirectory(prefix="sagemaker-gitops-move-") as scratch:
-            source_file, target_file = Path(scratch) / "source.tfstate", Path(scratch) / "target.tfstate"
-            source_file.write_text(pulled[source])
-            if pulled[target].strip():
-                target_file.write_text(pulled[target])
-            prefix = f'module.endpoint["{endpoint}"]'
-            runners[target].state_command("mv", f"-state={source_file}", f"-state-out={target_file}", prefix, prefix)
-            # The new home first: should the second push fail, the endpoint is in both states
-            # (a plan shows it twice and nothing is destroyed), never in neither.
-            runners[target].state_command("push", str(target_file))
-            runners[source].state_command("push", str(source_file))
+            _transfer(Path(scratch), runners[source], pulled[source], {target: (runners[target], pulled[target], [(prefix, prefix)])})
     for state in (target, source):
         workflow.apply(root, env_name, state=state.name, capture=False)
     return Move(endpoint, source, target, moved)
+
+
+_TOP_MODULE = re.compile(r'^module\.(?P<name>[a-z_]+)(?P<key>\["[^"]+"\])?')
+
+
+def legacy_destinations(state_json: str, repo: Repository, env_name: str) -> dict[State, list[tuple[str, str]]]:
+    """Where each top-level module of a single-state environment goes in the sharded layout."""
+    found: dict[State, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    for resource in json.loads(state_json).get("resources", []) if state_json.strip() else []:
+        match = _TOP_MODULE.match(resource.get("module", ""))
+        if match is None or match.group(0) in seen:
+            continue
+        address = match.group(0)
+        seen.add(address)
+        name, key = match.group("name"), (match.group("key") or "")[2:-2]
+        if name in ("vpc_endpoints", "registry_credentials"):
+            found.setdefault(State(env_name, BASE), []).append((address, address))
+        elif name == "endpoint" and key in repo.endpoints:
+            found.setdefault(State(env_name, repo.endpoints[key].group), []).append((address, address))
+        elif name == "iam":
+            found.setdefault(State(env_name, DEFAULT_GROUP), []).append((address, "module.iam[0]"))
+        else:
+            raise UsageError(f"fix: remove {address} from the catalog's history by hand — the single state holds it and no state of the new layout has a place for it")
+    return found
+
+
+def migrate_single_state(root: Path, env_name: str) -> dict[State, list[tuple[str, str]]]:
+    """Move a single-state environment into its base and group states, then apply them all."""
+    env, states = workflow.prepare(root, env_name, None)
+    repo = load_repository(root)
+    legacy_key = env.settings.backend.key
+    with workflow.aws_for(root, env, keep_emulator=True) as aws_env:
+        # The single state, through base's root module and data dir: pull and push need only the
+        # backend, and the next run of base initialises again for its own key.
+        legacy = TerraformRunner(
+            root=root, state=State(env_name, BASE), backend_key=legacy_key, binary=check_toolchain(root), extra_env=aws_env, capture=True
+        )
+        legacy.init()
+        legacy_json = legacy.state_command("pull")
+        moves = legacy_destinations(legacy_json, repo, env_name)
+        if not moves:
+            raise UsageError(f"fix: nothing to migrate — the single state {legacy_key} holds no resources")
+        targets: dict[State, tuple[TerraformRunner, str, list[tuple[str, str]]]] = {}
+        for state in states:
+            if state in moves:
+                runner = workflow.runner_for(root, env, state, aws_env, capture=True)
+                runner.init()
+                targets[state] = (runner, runner.state_command("pull"), moves[state])
+        busy = [s.project for s, (_, pulled, _) in targets.items() if _has_managed(pulled)]
+        if busy:
+            raise UsageError(f"fix: migrate before the first apply of the new states — {', '.join(busy)} already hold resources")
+        count = sum(len(m) for m in moves.values())
+        workflow.say(f"moving {count} modules from {legacy_key} into {', '.join(s.project for s in targets)}")
+        with tempfile.TemporaryDirectory(prefix="sagemaker-gitops-migrate-") as scratch:
+            _transfer(Path(scratch), legacy, legacy_json, targets)
+    workflow.apply(root, env_name, capture=False)
+    return moves
+
+
+def _has_managed(state_json: str) -> bool:
+    return state_json.strip() != "" and any(r.get("mode") == "managed" for r in json.loads(state_json).get("resources", []))
