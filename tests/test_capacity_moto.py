@@ -42,7 +42,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenarios]:
 
     def planned(name: str) -> None:
         result = workflow.plan(root, "local", capture=True)
-        found[name] = (result.plan_json.parent / "plan.md").read_text()
+        found[name] = result.review.read_text()
         found.commands[name] = run_generator("capacity", "--env", "local", cwd=root)
         for path, text in originals.items():
             path.write_text(text)

@@ -160,38 +160,3 @@ def test_security_group_rule_to_a_prefix_list_keeps_its_description(moto_server:
     described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
 
     assert (described["PrefixListId"], described["Description"]) == ("pl-6da54004", "Model artifacts from S3")
-
-
-def _registry_pair(moto_server: str, cidr: str) -> tuple[object, str, str]:
-    ec2 = _client("ec2", moto_server)
-    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    model = ec2.create_security_group(GroupName=_name("model"), Description="model", VpcId=vpc)["GroupId"]
-    registry = ec2.create_security_group(GroupName=_name("registry"), Description="registry", VpcId=vpc)["GroupId"]
-    return ec2, model, registry
-
-
-def _admit(ec2: object, registry: str, model: str, description: str) -> str:
-    pair = {"GroupId": model, "Description": description}
-    permissions = [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [pair]}]
-    response = ec2.authorize_security_group_ingress(GroupId=registry, IpPermissions=permissions)  # type: ignore[attr-defined]
-    return response["SecurityGroupRules"][0]["SecurityGroupRuleId"]
-
-
-def test_a_repeated_rule_request_returns_the_rule_it_created(moto_server: str) -> None:
-    ec2, model, registry = _registry_pair(moto_server, "10.97.0.0/16")
-
-    first = _admit(ec2, registry, model, "Image pull by the model")
-    again = _admit(ec2, registry, model, "Image pull by the model")
-
-    assert again == first
-
-
-def test_revoking_a_rule_id_that_is_gone_answers_as_aws_does(moto_server: str) -> None:
-    ec2, model, registry = _registry_pair(moto_server, "10.95.0.0/16")
-    rule = _admit(ec2, registry, model, "Image pull by the model")
-    ec2.revoke_security_group_ingress(GroupId=registry, SecurityGroupRuleIds=[rule])  # type: ignore[attr-defined]
-
-    with pytest.raises(ClientError) as raised:
-        ec2.revoke_security_group_ingress(GroupId=registry, SecurityGroupRuleIds=[rule])  # type: ignore[attr-defined]
-
-    assert raised.value.response["Error"]["Code"] == "InvalidSecurityGroupRuleId.NotFound"

@@ -1,10 +1,15 @@
-"""The emulator runs moto one request at a time, because moto's backends are not thread-safe."""
+"""The emulator runs moto one request at a time, because moto's backends are not thread-safe, and
+gives web pages no way in (no CORS)."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -68,3 +73,47 @@ def test_a_server_error_is_logged_with_the_action(caplog: pytest.LogCaptureFixtu
 
     assert status.startswith("500")
     assert "AuthorizeSecurityGroupEgress" in caplog.text
+
+
+def _headers_for(url: str, method: str, headers: dict[str, str]) -> dict[str, str]:
+    request = urllib.request.Request(url, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as error:  # an AWS error answer still carries headers
+        return {k.lower(): v for k, v in error.headers.items()}
+
+
+def test_a_cross_origin_preflight_gets_no_permission(moto_server: str) -> None:
+    headers = _headers_for(
+        f"{moto_server}/",
+        "OPTIONS",
+        {"Origin": "https://attacker.example", "Access-Control-Request-Method": "POST"},
+    )
+
+    assert "access-control-allow-origin" not in headers
+
+
+def test_a_request_from_a_web_page_gets_no_permission_to_read_the_answer(moto_server: str) -> None:
+    headers = _headers_for(f"{moto_server}/?Action=DescribeVpcs&Version=2016-11-15", "GET", {"Origin": "https://attacker.example"})
+
+    assert "access-control-allow-origin" not in headers
+
+
+def test_the_emulator_keeps_the_connection_open_for_the_next_request(moto_server: str) -> None:
+    """The provider's HTTP client pools connections; each answer must leave its connection usable."""
+    address = urllib.parse.urlsplit(moto_server)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    answers = []
+    try:
+        for _ in range(3):
+            connection.request("GET", "/moto-api/")
+            response = connection.getresponse()
+            response.read()
+            answers.append((response.status, response.will_close, connection.sock))
+    finally:
+        connection.close()
+
+    first_socket = answers[0][2]
+    assert [(status, will_close) for status, will_close, _ in answers] == [(200, False)] * 3
+    assert first_socket is not None and all(sock is first_socket for _, _, sock in answers)

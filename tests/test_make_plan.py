@@ -39,6 +39,10 @@ def resources(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {rc["address"]: rc for rc in plan["resource_changes"]}
 
 
+def plan_of(root: Path, state: str, env: str = "local") -> dict[str, Any]:
+    return json.loads((root / f"build/{env}/{state}/plan.json").read_text())
+
+
 def local_endpoints(root: Path) -> dict[str, Any]:
     return json.loads((root / "environments/local/groups/default.tfvars.json").read_text())["endpoints"]
 
@@ -58,7 +62,7 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, di
         assert result.returncode == 0, result.stderr[-3000:]
         result = make(root, "plan")
         assert result.returncode == 0, result.stderr[-3000:]
-        yield root, json.loads((root / "build/local/plan.json").read_text())
+        yield root, {state: plan_of(root, state) for state in ("base", "default")}
     finally:
         make(root, "local-down")
 
@@ -70,7 +74,7 @@ def test_make_plan_exits_0_and_shows_the_whole_stack(planned: tuple[Path, subpro
         'module.endpoint["fraud-scorer"].aws_sagemaker_model.this will be created',
         'module.endpoint["fraud-scorer"].aws_sagemaker_endpoint_configuration.this will be created',
         'module.endpoint["fraud-scorer"].aws_sagemaker_endpoint.this will be created',
-        "module.iam.aws_iam_role.this will be created",
+        "module.iam[0].aws_iam_role.this will be created",
         'module.registry_credentials["platform"].aws_lambda_function.this will be created',
         "module.vpc_endpoints.aws_vpc_endpoint.lambda will be created",
     ):
@@ -79,10 +83,12 @@ def test_make_plan_exits_0_and_shows_the_whole_stack(planned: tuple[Path, subpro
 
 def test_make_plan_leaves_plan_artifacts(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     root, _ = planned
-    assert (root / "build/local/plan.tfplan").stat().st_size > 0
-    plan = json.loads((root / "build/local/plan.json").read_text())
-    assert plan["format_version"].startswith("1.")
-    assert plan["variables"]["environment"]["value"] == "local"
+    for state in ("base", "default"):
+        assert (root / f"build/local/{state}/plan.tfplan").stat().st_size > 0
+        plan = plan_of(root, state)
+        assert plan["format_version"].startswith("1.")
+        assert plan["variables"]["environment"]["value"] == "local"
+    assert (root / "build/local/plan.md").read_text().startswith("## Plan for environment `local`")
 
 
 def test_make_plan_stops_the_emulator_it_started(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -93,8 +99,9 @@ def test_make_plan_stops_the_emulator_it_started(planned: tuple[Path, subprocess
 
 def test_make_plan_models_pull_through_the_vpc_by_digest(planned: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     root, _ = planned
-    plan = json.loads((root / "build/local/plan.json").read_text())
+    plan = plan_of(root, "default")
     changes = resources(plan)
+    base = resources(plan_of(root, "base"))
     environment = yaml.safe_load((root / "environments/local/environment.yaml").read_text())
     endpoints = local_endpoints(root)
     assert endpoints, "the local environment deploys at least one endpoint"
@@ -109,9 +116,9 @@ def test_make_plan_models_pull_through_the_vpc_by_digest(planned: tuple[Path, su
         if environment["registries"][endpoint["registry"]]["auth"] == "none":
             assert auth == []
         else:
-            function = changes[f'module.registry_credentials["{endpoint["registry"]}"].aws_lambda_function.this']
+            # The group builds the ARN of the function the base state creates, by name: no state reads another's.
+            function = base[f'module.registry_credentials["{endpoint["registry"]}"].aws_lambda_function.this']
             arn = auth[0]["repository_credentials_provider_arn"]
-            assert arn == plan["planned_values"]["outputs"]["credentials_lambda_arns"]["value"][endpoint["registry"]]
             assert arn == (
                 f"arn:aws:lambda:{environment['aws']['region']}:{environment['aws']['account_id']}"
                 f":function:{function['change']['after']['function_name']}"
@@ -130,10 +137,11 @@ def _any_unknown(marks: Any) -> bool:
 
 
 def test_make_plan_wires_the_credentials_lambda_arn_into_authenticated_models(applied: tuple[Path, dict[str, Any]]) -> None:
-    root, plan = applied
-    state = {r["address"]: r for r in _state_resources(plan["prior_state"]["values"]["root_module"])}
-    lambda_arn = state['module.registry_credentials["platform"].aws_lambda_function.this']["values"]["arn"]
-    role = state["module.iam.aws_iam_role_policy.execution"]["values"]["policy"]
+    root, plans = applied
+    base = {r["address"]: r for r in _state_resources(plans["base"]["prior_state"]["values"]["root_module"])}
+    state = {r["address"]: r for r in _state_resources(plans["default"]["prior_state"]["values"]["root_module"])}
+    lambda_arn = base['module.registry_credentials["platform"].aws_lambda_function.this']["values"]["arn"]
+    role = state["module.iam[0].aws_iam_role_policy.execution"]["values"]["policy"]
     statements = {s["Sid"]: s for s in json.loads(role)["Statement"]}
     assert statements["InvokeRegistryCredentialsProviders"]["Resource"] == [lambda_arn]
     for name, endpoint in local_endpoints(root).items():
@@ -166,7 +174,7 @@ def test_make_plan_for_a_real_account_without_credentials_stops_with_one_line(tm
         " — environment 'prod' targets real AWS and no credentials were found"
     ]
     assert "Traceback" not in result.stderr
-    assert not (root / "build/prod/plan.tfplan").exists()
+    assert list((root / "build").glob("prod/*/plan.tfplan")) == []
 
 
 def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path: Path) -> None:
@@ -179,7 +187,8 @@ def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path:
         result = make(root, "plan", f"ENV={env}")
         assert result.returncode == 0, result.stderr[-3000:]
     for env in ("local", "sandbox"):
-        backend = json.loads((root / f"build/{env}/.terraform/terraform.tfstate").read_text())["backend"]
-        assert backend["type"] == "s3"
-        assert backend["config"]["key"] == f"sagemaker-gitops/{env}.tfstate"
-        assert (root / f"build/{env}/plan.json").is_file()
+        for state, key in (("base", "base.tfstate"), ("default", "groups/default.tfstate")):
+            backend = json.loads((root / f"build/{env}/{state}/.terraform/terraform.tfstate").read_text())["backend"]
+            assert backend["type"] == "s3"
+            assert backend["config"]["key"] == f"sagemaker-gitops/{env}/{key}"
+            assert (root / f"build/{env}/{state}/plan.json").is_file()

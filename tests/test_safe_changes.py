@@ -33,7 +33,7 @@ pytestmark = pytest.mark.integration
 ENDPOINTS = 50
 CHANGED = "endpoint-17"  # odd: its registry needs credentials, so every resource kind is involved
 STATE_BUCKET = "sagemaker-gitops-state-local"
-LOCK_KEY = "sagemaker-gitops/local.tfstate.tflock"
+LOCK_KEY = "sagemaker-gitops/local/groups/default.tfstate.tflock"  # the default group's state
 
 
 def _catalog_entry(index: int, seed: str = "") -> str:
@@ -175,7 +175,7 @@ def rollout(fifty: Path) -> Rollout:
     first.wait(timeout=600)
 
     # Written by the first run before it applied; the plan below overwrites it.
-    plan = _changed_resources(fifty / "build" / "local" / "plan.json")
+    plan = _changed_resources(fifty / "build" / "local" / "default" / "plan.json")
     new = sagemaker.describe_endpoint(EndpointName=CHANGED)["EndpointConfigName"]
     return Rollout(
         plan=plan,
@@ -192,12 +192,12 @@ def rollout(fifty: Path) -> Rollout:
 def test_apply_then_plan_has_no_changes(fifty: Path) -> None:
     result = workflow.plan(fifty, "local", capture=True)
 
-    assert not result.has_changes, _changed_resources(result.plan_json)
+    assert not result.has_changes, {s.state.name: _changed_resources(s.plan_json) for s in result.states}
 
 
 def test_execution_role_may_write_data_capture_to_its_prefix_only(fifty: Path) -> None:
     iam = _aws(fifty, "iam")
-    document = iam.get_role_policy(RoleName="sagemaker-gitops-local-execution", PolicyName="sagemaker-execution")["PolicyDocument"]
+    document = iam.get_role_policy(RoleName="sagemaker-gitops-local-default-execution", PolicyName="sagemaker-execution")["PolicyDocument"]
     statements = document if isinstance(document, dict) else json.loads(document)
 
     writes = [s for s in statements["Statement"] if "s3:PutObject" in s["Action"]]
@@ -243,10 +243,10 @@ def test_concurrent_apply_fails_fast_on_the_state_lock(rollout: Rollout) -> None
     assert rollout.second_returncode == 1
     message = rollout.second_log.strip().splitlines()[-1]
     assert message.startswith(
-        "error: fix: wait until the other run on local has finished, then run the command again "
+        "error: fix: wait until the other run on local-default has finished, then run the command again "
         "(if none is running any more: terraform force-unlock "
     )
-    assert "— the state of local is locked (by " in message
+    assert "— the state of local-default is locked (by " in message
     assert message.endswith("; nothing was changed by this run")
 
 

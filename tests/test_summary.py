@@ -163,6 +163,21 @@ def test_summary_warns_about_inline_security_group_rules_only_when_they_change()
     assert [w.message for w in summary.summarize(plan(tags_only, rules)).warnings] == ["`aws_security_group.b` will be updated in place"]
 
 
+def test_summary_counts_a_kind_with_many_warnings_and_folds_the_rest():
+    roles = [change(f'module.iam["g{i}"].aws_iam_role.this', ["create"], None, {"a": 1}) for i in range(7)]
+    text = markdown(*roles)
+
+    assert "* **IAM** (7):\n  * `module.iam[\"g0\"].aws_iam_role.this` will be created\n" in text
+    assert "\n<details><summary>2 more IAM warnings</summary>\n\n  * `module.iam[\"g5\"].aws_iam_role.this` will be created\n" in text
+    assert text.count("will be created") == 7
+
+
+def test_summary_lists_a_kind_with_few_warnings_one_per_line():
+    roles = [change(f'module.iam["g{i}"].aws_iam_role.this', ["create"], None, {"a": 1}) for i in range(5)]
+
+    assert markdown(*roles).count("* **IAM**: ") == 5
+
+
 def test_summary_puts_warnings_before_endpoint_sections():
     text = markdown(change(ENDPOINT, ["delete"], {"name": "fraud-scorer"}, None), change("module.iam.aws_iam_role.this", ["update"], {"a": 1}, {"a": 2}))
 

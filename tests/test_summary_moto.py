@@ -66,6 +66,19 @@ def outside(actions: dict[str, str], endpoint: str) -> dict[str, str]:
     return {a: action for a, action in actions.items() if not a.startswith(endpoint + ".")}
 
 
+def combined(plan_jsons: list[Any]) -> dict[str, Any]:
+    """The plans of an environment's states (base and groups) as one plan document: resource
+    addresses do not collide between the states, and the summary reads them the same way."""
+    plans = [json.loads(p.read_text()) for p in plan_jsons]
+    roots = [p.get("prior_state", {}).get("values", {}).get("root_module", {}) for p in plans]
+    return {
+        "format_version": plans[0]["format_version"],
+        "variables": plans[0]["variables"],
+        "resource_changes": [c for p in plans for c in p.get("resource_changes", [])],
+        "prior_state": {"values": {"root_module": {"resources": [], "child_modules": roots}}},
+    }
+
+
 class Plans(dict[str, dict[str, Any]]):
     """Plan JSON by scenario; `summaries` holds the plan.md that `make plan` wrote beside each."""
 
@@ -83,14 +96,14 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plans]:
 
     def planned(name: str, **kwargs: Any) -> None:
         result = workflow.plan(root, "local", capture=True, **kwargs)
-        found[name] = json.loads(result.plan_json.read_text())
-        found.summaries[name] = (result.plan_json.parent / "plan.md").read_text()
+        found[name] = combined([s.plan_json for s in result.states])
+        found.summaries[name] = result.review.read_text()
         for path, text in originals.items():
             path.write_text(text)
 
     try:
         created = workflow.apply(root, "local", capture=True)
-        found["create"] = json.loads(created.plan_json.read_text())
+        found["create"] = combined([s.plan_json for s in created])
         planned("baseline")
         fraud.write_text(originals[fraud].replace("product: payments", "product: payments-v2"))
         planned("update")

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -166,6 +166,20 @@ def _read_yaml(root: Path, path: Path, problems: list[Problem]) -> SourceFile | 
     return SourceFile(rel, loaded)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(source: SourceFile | None, model: type[M], problems: list[Problem]) -> M | None:
+    """The file's data as `model`, or None with every problem of it added to `problems`."""
+    if source is None:
+        return None
+    try:
+        return model.model_validate(source.loaded.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, file=source.path, loaded=source.loaded, model=model))
+        return None
+
+
 def _symlink_problem(root: Path, path: Path, what: str) -> Problem | None:
     try:
         refuse_symlink(path, what)
@@ -225,12 +239,8 @@ def _load_environment(root: Path, path: Path, repo: Repository, problems: list[P
         )
         return
     source = _read_yaml(root, path, problems)
-    if source is None:
-        return
-    try:
-        settings = EnvironmentFile.model_validate(source.loaded.data)
-    except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, file=rel, loaded=source.loaded, model=EnvironmentFile))
+    settings = _validated(source, EnvironmentFile, problems)
+    if source is None or settings is None:
         return
     repo.environments[name] = Environment(name, settings, source)
 
@@ -257,12 +267,8 @@ def _load_group(root: Path, folder: Path, repo: Repository, problems: list[Probl
         )
         return
     source = _read_yaml(root, manifest, problems)
-    if source is None:
-        return
-    try:
-        settings = GroupFile.model_validate(source.loaded.data)
-    except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, file=source.path, loaded=source.loaded, model=GroupFile))
+    settings = _validated(source, GroupFile, problems)
+    if source is None or settings is None:
         return
     repo.groups[name] = Group(name, settings, source)
     for path in sorted(folder.iterdir()):
@@ -274,12 +280,8 @@ def _load_group(root: Path, folder: Path, repo: Repository, problems: list[Probl
 
 def _load_endpoint(root: Path, path: Path, repo: Repository, problems: list[Problem], group: str) -> None:
     source = _read_yaml(root, path, problems)
-    if source is None:
-        return
-    try:
-        entry = CatalogEntry.model_validate(source.loaded.data)
-    except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, file=source.path, loaded=source.loaded, model=CatalogEntry))
+    entry = _validated(source, CatalogEntry, problems)
+    if source is None or entry is None:
         return
     line = source.loaded.line_of
     if entry.name != path.stem:

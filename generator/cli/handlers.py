@@ -68,24 +68,54 @@ def capacity(args: argparse.Namespace) -> int:
     return 1 if result.shortfalls else 0
 
 
-def apply(args: argparse.Namespace) -> int:
+def _confirmed(args: argparse.Namespace, verb: str) -> bool:
+    """Outside the emulator, a change to a real account needs --yes or the environment's name typed."""
     from generator.catalog.loader import load_repository
     from generator.common.errors import UsageError
+
+    env = load_repository(args.root.resolve()).environments.get(args.env)
+    if env is None or env.settings.emulator or args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(f"fix: pass --yes (make {verb} ENV={args.env} CONFIRM=yes) — refusing to change a real account without confirmation")
+    answer = input(f"{verb.capitalize()} environment {args.env} (account {env.settings.aws.account_id})? Type the environment name: ")
+    if answer.strip() != args.env:
+        print("aborted", file=sys.stderr)
+        return False
+    return True
+
+
+def apply(args: argparse.Namespace) -> int:
     from generator.deploy import workflow
 
-    root = args.root.resolve()
-    env = load_repository(root).environments.get(args.env)
-    if env is not None and not env.settings.emulator and not args.yes:
-        verb = "destroy" if args.destroy else "apply"
-        if not sys.stdin.isatty():
-            raise UsageError(f"fix: pass --yes (make {verb} ENV={args.env} CONFIRM=yes) — refusing to change a real account without confirmation")
-        answer = input(f"{verb.capitalize()} environment {args.env} (account {env.settings.aws.account_id})? Type the environment name: ")
-        if answer.strip() != args.env:
-            print("aborted", file=sys.stderr)
-            return 1
+    if not _confirmed(args, "destroy" if args.destroy else "apply"):
+        return 1
     workflow.apply(
-        root, args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism, role=args.role, plan_file=args.plan_file
+        args.root.resolve(), args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism, role=args.role, plan_file=args.plan_file
     )
+    return 0
+
+
+def move(args: argparse.Namespace) -> int:
+    from generator.deploy import moves
+
+    if not _confirmed(args, "move"):
+        return 1
+    done = moves.move_endpoint(args.root.resolve(), args.env, args.endpoint)
+    print(f"moved {done.endpoint} ({len(done.resources)} resources) from {done.source.project} to {done.target.project}; both states are applied")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from generator.catalog.loader import load_repository
+    from generator.deploy import moves
+
+    if not _confirmed(args, "migrate"):
+        return 1
+    done = moves.migrate_single_state(args.root.resolve(), args.env)
+    key = load_repository(args.root.resolve()).environments[args.env].settings.backend.key
+    into = ", ".join(f"{state.project} ({len(modules)} modules)" for state, modules in sorted(done.items()))
+    print(f"migrated {key} into {into}; every state is applied")
     return 0
 
 
@@ -100,7 +130,7 @@ def local(args: argparse.Namespace) -> int:
         else:
             print(f"AWS emulator running at {started.url} (seeded for {env_name}); `make local-down` stops it")
     elif args.action == "down":
-        print("AWS emulator stopped" if launcher.stop(root) else "no AWS emulator was running")
+        print(launcher.stop(root))
     else:
         running = launcher.running(root)
         print(f"running at {running.url} (pid {running.pid})" if running else "not running")

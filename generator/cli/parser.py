@@ -43,6 +43,10 @@ def _role(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--role", choices=[role], help=f"assume the environment's aws.{role}_role_arn with the loaded credentials (Atlantis does)")
 
 
+def _yes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (changes to real accounts ask otherwise)")
+
+
 def _check(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--check", action="store_true", help=f"write nothing; exit 1 when {what}")
 
@@ -92,7 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
     _role(p, "apply")
     p.add_argument("--plan-file", type=Path, metavar="FILE", help="apply this reviewed plan file of the one --state instead of planning again")
     p.add_argument("--destroy", action="store_true", help="destroy every resource of the environment (groups first, then base)")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _yes(p)
+
+    p = _command(
+        sub,
+        "move",
+        handlers.move,
+        help="after an endpoint's catalog file moved to another group: move its resources to that group's state, then apply both (nothing is re-created)",
+    )
+    _env(p, "environment whose states to change", required=True)
+    p.add_argument("--endpoint", required=True, metavar="NAME", help="the endpoint whose catalog file moved")
+    _yes(p)
+
+    p = _command(
+        sub,
+        "migrate",
+        handlers.migrate,
+        help="move an environment applied as one state (before endpoint groups) into its base and group states, then apply them",
+    )
+    _env(p, "environment to migrate", required=True)
+    _yes(p)
 
     p = _command(sub, "local", handlers.local, help="start (up), stop (down) or query (status) the embedded AWS emulator")
     p.add_argument("action", choices=["up", "down", "status"])

@@ -267,5 +267,18 @@ class TerraformRunner:
         finally:
             self.capture = saved
 
+    def state_command(self, *args: str) -> str:
+        """`terraform state <args>` in this state's working dir; its stdout. (No -no-color: the
+        state subcommands print no colour and some refuse the flag.)"""
+        cmd = [self.binary, "state", *args]
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, capture_output=True, check=False)
+        if result.returncode != 0:
+            locked = StateLocked.from_stderr(self.state.project, result.stderr)
+            if locked is not None:
+                raise locked
+            raise TerraformError(cmd, result.returncode, result.stderr)
+        return result.stdout
+
     def apply(self, plan_file: Path) -> None:
         self.run("apply", str(plan_file.resolve()), input=False, auto_approve=IsFlagged)

@@ -76,7 +76,9 @@ def state_dir(root: Path, state: State) -> Path:
     return build_dir(root, state.environment) / state.name
 
 
-def _prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State]]:
+def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State]]:
+    """Validate everything, render the environment's files, build the Lambda zip; return the
+    environment and the states chosen (every state, or the one named)."""
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
@@ -207,7 +209,7 @@ def plan(
 ) -> EnvironmentPlan:
     """Plan every state (or `state`); the review of all of them goes to build/<env>/plan.md, of
     one state to build/<env>/<state>/plan.md. `out` gets a copy of the one state's plan file."""
-    env, chosen = _prepare(root, env_name, state)
+    env, chosen = prepare(root, env_name, state)
     if out is not None and len(chosen) != 1:
         raise UsageError("fix: pass --state NAME with --out — a plan file holds the plan of one state")
     with aws_for(root, env, role=role) as aws_env:
@@ -249,7 +251,7 @@ def apply(
     """Plan and apply that exact plan, base first and then the groups (the reverse to destroy).
     With `plan_file`, apply that reviewed plan of one state instead of planning again.
     Locally the emulator keeps running so the state survives."""
-    env, chosen = _prepare(root, env_name, state)
+    env, chosen = prepare(root, env_name, state)
     if plan_file is not None:
         if len(chosen) != 1:
             raise UsageError("fix: pass --state NAME with --plan-file — a plan file holds the plan of one state")

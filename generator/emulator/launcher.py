@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,29 +155,75 @@ def start(root: Path, timeout: float = 30.0) -> Emulator:
     raise EmulatorError(f"fix: see {log_file} — the AWS emulator did not answer within {timeout:.0f}s")
 
 
-def stop(root: Path) -> bool:
-    """Stop the server of this checkout; True when one was running."""
+def _command_line(pid: int) -> list[str]:
+    """The arguments process `pid` was started with; empty when it is gone or cannot be read."""
+    proc = Path(f"/proc/{pid}/cmdline")
+    if proc.parent.parent.is_dir():
+        try:
+            return [os.fsdecode(a) for a in proc.read_bytes().split(b"\0")[:-1]]
+        except OSError:
+            return []
+    # No /proc (macOS): ps prints the same arguments joined by spaces.
+    listed = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False)
+    return listed.stdout.split()
+
+
+def _is_this_emulator(pid: int, url: str) -> bool:
+    """Whether `pid` is the server `start` launched for `url`: `<python> -m generator
+    emulator-server --port <url's port>`. A pid file can outlive its process and the pid be
+    reused by anything, so the pid alone never justifies a signal."""
+    port = urllib.parse.urlsplit(url).port
+    argv = _command_line(pid)
+    return (
+        port is not None
+        and len(argv) == 6
+        and Path(argv[0]).name.startswith("python")
+        and argv[1:] == ["-m", "generator", "emulator-server", "--port", str(port)]
+    )
+
+
+def _terminate(pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def stop(root: Path) -> str:
+    """Stop the server of this checkout, and only that: returns the line `local down` prints.
+
+    When the pid file names a process that is not this checkout's emulator (it exited and the
+    pid went to another program, or the files were edited), nothing is signalled and the stale
+    pid and URL files are removed.
+    """
     pid_file, url_file, _ = _files(root)
     try:
         pid = int(pid_file.read_text().strip())
     except (FileNotFoundError, ValueError):
-        return False
-    stopped = False
-    if _alive(pid):
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while _alive(pid) and time.monotonic() < deadline:
-            try:
-                os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
-            time.sleep(0.05)
-        if _alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        stopped = True
+        return "no AWS emulator was running"
+    try:
+        url = url_file.read_text().strip()
+    except FileNotFoundError:
+        url = ""
+    if _is_this_emulator(pid, url):
+        _terminate(pid)
+        report = "AWS emulator stopped"
+    else:
+        port = urllib.parse.urlsplit(url).port if url else None
+        pid_name, url_name = (p.relative_to(root).as_posix() for p in (pid_file, url_file))
+        report = (
+            f"nothing stopped: pid {pid} in {pid_name} is not the AWS emulator this checkout started "
+            f"on port {port or '(unknown)'}; removed the stale {pid_name} and {url_name}"
+        )
     pid_file.unlink(missing_ok=True)
     url_file.unlink(missing_ok=True)
-    return stopped
+    return report
 
 
 def _post(url: str) -> None:

@@ -183,81 +183,6 @@ def _describe_group_rule_descriptions() -> None:
     SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
 
 
-def _repeated_rule_requests_are_idempotent() -> None:
-    """The local apply sometimes sees a security-group rule request twice: the emulator handled
-    it and answered, the answer did not reach the provider, and the provider sent it again.
-
-    Seen in the emulator's request log: AuthorizeSecurityGroupIngress for the same group pair
-    twice, 200 then InvalidPermission.Duplicate, half a second apart. So, in the emulator only:
-    a repeated authorize of a rule that exists with the same description returns that rule,
-    and revoking a rule ID that no longer exists answers InvalidSecurityGroupRuleId.NotFound,
-    the code AWS gives for an unknown rule ID and which the provider treats as already deleted.
-    Every other request behaves as before.
-    """
-    from moto.ec2.exceptions import (
-        EC2ClientError,
-        InvalidPermissionDuplicateError,
-        InvalidPermissionNotFoundError,
-    )
-    from moto.ec2.models.security_groups import SecurityGroupBackend
-
-    def idempotent_authorize(name: str, egress: bool) -> None:
-        original = getattr(SecurityGroupBackend, name)
-        signature = inspect.signature(original)
-
-        def authorize(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return original(self, *args, **kwargs)
-            except InvalidPermissionDuplicateError:
-                call = signature.bind(self, *args, **kwargs).arguments
-                group = self.get_security_group_by_name_or_id(call["group_name_or_id"], call.get("vpc_id"))
-                ip_ranges = call.get("ip_ranges") or []
-                if group is None or not isinstance(ip_ranges, list):
-                    raise
-                wanted = self._iterate_security_rules(
-                    call["ip_protocol"],
-                    group.group_id,
-                    call["from_port"],
-                    call["to_port"],
-                    ip_ranges,
-                    self._add_source_group(call.get("source_groups"), call.get("vpc_id")),
-                    call.get("prefix_list_ids") or [],
-                    is_egress=egress,
-                )
-                existing = group.egress_rules if egress else group.ingress_rules
-                found = []
-                for rule in wanted:
-                    same = [r for r in existing if r == rule and r.description == rule.description]
-                    if not same:
-                        raise
-                    found.append(same[0])
-                return found, group
-
-        setattr(SecurityGroupBackend, name, authorize)
-
-    def known_rule_ids(name: str) -> None:
-        original = getattr(SecurityGroupBackend, name)
-        signature = inspect.signature(original)
-
-        def revoke(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return original(self, *args, **kwargs)
-            except InvalidPermissionNotFoundError:
-                rule_ids = signature.bind(self, *args, **kwargs).arguments.get("security_rule_ids")
-                if not rule_ids:
-                    raise
-                raise EC2ClientError(
-                    "InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rule_ids[0]}' does not exist"
-                ) from None
-
-        setattr(SecurityGroupBackend, name, revoke)
-
-    idempotent_authorize("authorize_security_group_ingress", egress=False)
-    idempotent_authorize("authorize_security_group_egress", egress=True)
-    known_rule_ids("revoke_security_group_ingress")
-    known_rule_ids("revoke_security_group_egress")
-
-
 # SageMaker endpoint instance types the emulator knows quotas for, and the account-wide quota.
 # Every default is 0 except the total, as on a new account; `launcher.seed` raises some of them.
 SAGEMAKER_QUOTA_TYPES = (
@@ -373,6 +298,5 @@ PATCHES: tuple[Callable[[], None], ...] = (
     _add_update_endpoint,
     _add_application_autoscaling_tags,
     _describe_group_rule_descriptions,
-    _repeated_rule_requests_are_idempotent,
     _add_sagemaker_service_quotas,
 )

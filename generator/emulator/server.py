@@ -10,6 +10,24 @@ state: the provider then retries a create that already happened and gets an erro
 `InvalidPermission.Duplicate`. So connections are accepted on threads, but the moto
 application runs one request at a time. moto holds the GIL for nearly all of its work anyway,
 so serialising costs little throughput.
+
+The HTTP server is waitress (threads, HTTP/1.1 keep-alive), not werkzeug's development server.
+That server ends every answer with `Connection: close` and shuts the socket (its source: keep-alive
+"isn't handled well by Python's http.server"), so the provider's Go client, built to pool
+connections, dials a fresh TCP connection for every call (some 3,400 in the 50-endpoint apply)
+and the server tears each one down right after its answer. Answers were lost on that path: the
+request log showed the same security-group rule request twice, 200 then
+`InvalidPermission.Duplicate` (or NotFound when deleting) half a second later, the AWS SDK's
+retry of a call whose answer never arrived although moto had acted. Patching moto to accept
+repeats hid that in one API only. waitress keeps a connection open between requests and closes
+an idle one only after IDLE_SECONDS, longer than any client keeps one (Go: 90 s), so the client
+always closes first and never sends into a connection the server is closing. (waitress drops
+request headers with an underscore in the name; moto's werkzeug handler restored them for S3
+metadata keys, which nothing here sends.)
+
+No CORS: moto's server lets any web page call it from a browser (flask-cors on every answer)
+unless MOTO_DISABLE_GLOBAL_CORS is set. A page open in the developer's browser could then drive
+the local AWS (read the registry login secret, change the state); `serve` sets it.
 """
 
 from __future__ import annotations
@@ -17,6 +35,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -24,6 +43,14 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
+
+# The HTTP server: as many threads as Terraform sends requests at once (-parallelism=10).
+THREADS = 10
+# Keep an idle connection longer than any client does (Go's http.Transport: 90 s), so the client
+# always closes first and never sends a request on a connection the server is closing.
+IDLE_SECONDS = 600
+# Two Terraform runs (the state-lock test), boto3 and the S3 backend, with room to spare.
+CONNECTION_LIMIT = 200
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -113,6 +140,9 @@ class OneRequestAtATime:
 
 def serve(port: int) -> None:
     """Serve moto on 127.0.0.1:`port` until interrupted (`python -m generator emulator-server`)."""
+    # Before moto is first imported: moto reads its settings at import time.
+    os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
+
     from generator.emulator import patches as emulator_patches
 
     emulator_patches.apply()
@@ -121,24 +151,25 @@ def serve(port: int) -> None:
         level=logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("emulator").setLevel(logging.INFO)  # the request log
+    # Requests wait for one another by design (OneRequestAtATime); a queue is no news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from werkzeug.serving import make_server
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from waitress.server import create_server
 
     app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
-    server = make_server(
-        "127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler
+    server = create_server(
+        app,
+        host="127.0.0.1",
+        port=port,
+        threads=THREADS,
+        channel_timeout=IDLE_SECONDS,
+        connection_limit=CONNECTION_LIMIT,
     )
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-
+        server.close()

@@ -32,6 +32,8 @@ ENDPOINT_TAG = "sagemaker-gitops:endpoint"
 ACTIONS = ("create", "update", "replace", "delete", "no-op")
 MAX_VALUE_CHARS = 160
 MAX_ATTRIBUTES = 12
+# Warnings of one kind listed in full; more are counted and folded into a <details> block.
+WARNINGS_LISTED_PER_KIND = 5
 
 _ENDPOINT_ADDRESS = re.compile(r'^module\.endpoint\["(?P<name>[^"]+)"\]\.(?P<rest>.+)$')
 _DIGEST_REF = re.compile(r"^(?P<repository>[^@]+)@(?P<digest>sha256:[0-9a-f]{64})$")
@@ -131,6 +133,15 @@ class View:
     @property
     def cut(self) -> bool:
         return self.shown_entries < self.total_entries
+
+    @property
+    def warnings_by_kind(self) -> list[tuple[str, list[ReviewWarning]]]:
+        """The warnings shown, grouped by kind in their order: at the scale of an environment's
+        first plan, a kind with many warnings gets one counted line and the rest folded away."""
+        kinds: dict[str, list[ReviewWarning]] = {}
+        for warning in self.warnings:
+            kinds.setdefault(warning.kind, []).append(warning)
+        return list(kinds.items())
 
 
 # --- reading the plan -------------------------------------------------------------------------
@@ -497,7 +508,7 @@ def render(
     template = _environment().get_template("summary.md.j2")
 
     def text(budget: int | None) -> str:
-        return template.render(v=view(summary, budget, full_plan_hint), actions=ACTIONS, capacity=capacity)
+        return template.render(v=view(summary, budget, full_plan_hint), actions=ACTIONS, listed_per_kind=WARNINGS_LISTED_PER_KIND, capacity=capacity)
 
     full = text(None)
     if len(full) <= limit:

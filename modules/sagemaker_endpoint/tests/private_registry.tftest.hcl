@@ -1,13 +1,6 @@
 # Offline: every AWS call is answered by the mock provider; the real provider schema still
 # validates the values, so the defaults below are well-formed IDs and ARNs.
 mock_provider "aws" {
-  mock_resource "aws_security_group" {
-    defaults = {
-      id  = "sg-0aaaaaaaaaaaaaaaa"
-      arn = "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0aaaaaaaaaaaaaaaa"
-    }
-  }
-
   mock_resource "aws_sagemaker_endpoint" {
     defaults = {
       arn = "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/fraud-scorer"
@@ -16,15 +9,13 @@ mock_provider "aws" {
 }
 
 variables {
-  name                              = "fraud-scorer"
-  image                             = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-  execution_role_arn                = "arn:aws:iam::111122223333:role/example-execution"
-  registry_auth                     = "basic"
-  credentials_lambda_arn            = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
-  vpc_id                            = "vpc-0123456789abcdef0"
-  subnet_ids                        = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  registry_security_group_id        = "sg-0bbbbbbbbbbbbbbbb"
-  lambda_endpoint_security_group_id = "sg-0cccccccccccccccc"
+  name                   = "fraud-scorer"
+  image                  = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+  execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+  registry_auth          = "basic"
+  credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+  subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids     = ["sg-0aaaaaaaaaaaaaaaa"]
   variants = {
     primary = { instance_type = "ml.m5.large", initial_instance_count = 1 }
   }
@@ -54,7 +45,7 @@ run "registry_credentials_come_from_the_lambda" {
   }
 }
 
-run "model_runs_in_the_vpc_with_its_own_security_group" {
+run "model_runs_in_the_vpc" {
   command = apply
 
   assert {
@@ -68,65 +59,38 @@ run "model_runs_in_the_vpc_with_its_own_security_group" {
   }
 
   assert {
-    condition     = toset(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == toset(["sg-0aaaaaaaaaaaaaaaa"])
-    error_message = "The model must use exactly its own security group."
-  }
-
-  assert {
     condition     = aws_sagemaker_model.this.enable_network_isolation == false
     error_message = "Network isolation is off unless asked for."
   }
 }
 
-run "security_groups_admit_the_model_only" {
+# The security group and its rules belong to modules/registry_clients (tested there): the model
+# only joins the group it is given, and adds none of its own.
+run "model_joins_exactly_the_given_security_groups" {
   command = apply
 
   assert {
     condition = (
-      aws_vpc_security_group_egress_rule.to_registry.security_group_id == "sg-0aaaaaaaaaaaaaaaa" &&
-      aws_vpc_security_group_egress_rule.to_registry.referenced_security_group_id == "sg-0bbbbbbbbbbbbbbbb" &&
-      aws_vpc_security_group_egress_rule.to_registry.from_port == 443 &&
-      aws_vpc_security_group_egress_rule.to_registry.to_port == 443 &&
-      aws_vpc_security_group_egress_rule.to_registry.ip_protocol == "tcp"
+      length(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == 1 &&
+      toset(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == toset(["sg-0aaaaaaaaaaaaaaaa"])
     )
-    error_message = "The model may send HTTPS to the registry's security group only."
-  }
-
-  assert {
-    condition = (
-      aws_vpc_security_group_ingress_rule.registry_from_model.security_group_id == "sg-0bbbbbbbbbbbbbbbb" &&
-      aws_vpc_security_group_ingress_rule.registry_from_model.referenced_security_group_id == "sg-0aaaaaaaaaaaaaaaa" &&
-      aws_vpc_security_group_ingress_rule.registry_from_model.from_port == 443
-    )
-    error_message = "The registry must admit HTTPS from the model's security group only."
-  }
-
-  assert {
-    condition = (
-      aws_vpc_security_group_egress_rule.to_lambda_endpoint[0].referenced_security_group_id == "sg-0cccccccccccccccc" &&
-      aws_vpc_security_group_egress_rule.to_lambda_endpoint[0].from_port == 443 &&
-      aws_vpc_security_group_ingress_rule.lambda_endpoint_from_model[0].security_group_id == "sg-0cccccccccccccccc" &&
-      aws_vpc_security_group_ingress_rule.lambda_endpoint_from_model[0].referenced_security_group_id == "sg-0aaaaaaaaaaaaaaaa"
-    )
-    error_message = "With credentials, the model and the Lambda endpoint must admit HTTPS between each other."
-  }
-
-  assert {
-    condition     = alltrue([for r in [aws_vpc_security_group_egress_rule.to_registry, aws_vpc_security_group_ingress_rule.registry_from_model] : r.cidr_ipv4 == null && r.cidr_ipv6 == null])
-    error_message = "No rule may open a CIDR range."
+    error_message = "The model must join exactly the given security group (the group's registry-clients group), no other."
   }
 }
 
-run "registry_port_follows_the_registry" {
+run "every_given_security_group_reaches_the_model" {
   command = apply
 
   variables {
-    registry_port = 5000
+    security_group_ids = ["sg-0aaaaaaaaaaaaaaaa", "sg-0dddddddddddddddd"]
   }
 
   assert {
-    condition     = aws_vpc_security_group_egress_rule.to_registry.from_port == 5000 && aws_vpc_security_group_ingress_rule.registry_from_model.to_port == 5000
-    error_message = "Registry rules must use the registry's port."
+    condition = (
+      length(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == 2 &&
+      toset(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == toset(["sg-0aaaaaaaaaaaaaaaa", "sg-0dddddddddddddddd"])
+    )
+    error_message = "The model must join exactly the given security groups."
   }
 }
 
@@ -134,9 +98,8 @@ run "anonymous_registry_needs_no_lambda" {
   command = apply
 
   variables {
-    registry_auth                     = "none"
-    credentials_lambda_arn            = null
-    lambda_endpoint_security_group_id = null
+    registry_auth          = "none"
+    credentials_lambda_arn = null
   }
 
   assert {
@@ -148,11 +111,6 @@ run "anonymous_registry_needs_no_lambda" {
     condition     = length(aws_sagemaker_model.this.primary_container[0].image_config[0].repository_auth_config) == 0
     error_message = "No repository_auth_config without credentials."
   }
-
-  assert {
-    condition     = length(aws_vpc_security_group_egress_rule.to_lambda_endpoint) == 0 && length(aws_vpc_security_group_ingress_rule.lambda_endpoint_from_model) == 0
-    error_message = "No Lambda endpoint rules without credentials."
-  }
 }
 
 run "container_settings_reach_the_model" {
@@ -161,7 +119,6 @@ run "container_settings_reach_the_model" {
   variables {
     container_environment    = { LOG_LEVEL = "info" }
     model_data_url           = "s3://example-artifacts/fraud-scorer/model.tar.gz"
-    s3_prefix_list_id        = "pl-6da54004"
     enable_network_isolation = true
   }
 
@@ -179,55 +136,6 @@ run "container_settings_reach_the_model" {
     condition     = aws_sagemaker_model.this.enable_network_isolation == true
     error_message = "enable_network_isolation must be configurable."
   }
-}
-
-run "model_data_is_downloaded_through_the_s3_gateway_endpoint_only" {
-  command = apply
-
-  variables {
-    model_data_url    = "s3://example-artifacts/fraud-scorer/model.tar.gz"
-    s3_prefix_list_id = "pl-6da54004"
-  }
-
-  assert {
-    condition = (
-      aws_vpc_security_group_egress_rule.to_s3[0].security_group_id == "sg-0aaaaaaaaaaaaaaaa" &&
-      aws_vpc_security_group_egress_rule.to_s3[0].prefix_list_id == "pl-6da54004" &&
-      aws_vpc_security_group_egress_rule.to_s3[0].cidr_ipv4 == null &&
-      aws_vpc_security_group_egress_rule.to_s3[0].from_port == 443 &&
-      aws_vpc_security_group_egress_rule.to_s3[0].to_port == 443
-    )
-    error_message = "The model may reach S3 on 443 through the gateway endpoint's prefix list only."
-  }
-}
-
-run "no_model_data_means_no_s3_egress" {
-  command = apply
-
-  assert {
-    condition     = length(aws_vpc_security_group_egress_rule.to_s3) == 0
-    error_message = "A model without model_data_url needs no route to S3."
-  }
-}
-
-run "model_data_without_s3_gateway_is_rejected" {
-  command = plan
-
-  variables {
-    model_data_url = "s3://example-artifacts/fraud-scorer/model.tar.gz"
-  }
-
-  expect_failures = [aws_vpc_security_group_egress_rule.to_s3]
-}
-
-run "credentials_without_lambda_endpoint_are_rejected" {
-  command = plan
-
-  variables {
-    lambda_endpoint_security_group_id = null
-  }
-
-  expect_failures = [aws_vpc_security_group_egress_rule.to_lambda_endpoint, aws_vpc_security_group_ingress_rule.lambda_endpoint_from_model]
 }
 
 run "tagged_image_is_rejected" {
@@ -258,4 +166,37 @@ run "overlong_name_is_rejected" {
   }
 
   expect_failures = [var.name]
+}
+
+run "no_security_group_is_rejected" {
+  command = plan
+
+  variables {
+    security_group_ids = []
+  }
+
+  expect_failures = [var.security_group_ids]
+}
+
+run "more_than_five_security_groups_are_rejected" {
+  command = plan
+
+  variables {
+    security_group_ids = [
+      "sg-01111111111111111", "sg-02222222222222222", "sg-03333333333333333",
+      "sg-04444444444444444", "sg-05555555555555555", "sg-06666666666666666",
+    ]
+  }
+
+  expect_failures = [var.security_group_ids]
+}
+
+run "security_group_name_instead_of_id_is_rejected" {
+  command = plan
+
+  variables {
+    security_group_ids = ["registry-clients"]
+  }
+
+  expect_failures = [var.security_group_ids]
 }

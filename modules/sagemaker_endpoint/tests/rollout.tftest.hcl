@@ -1,13 +1,6 @@
 # Safe changes: content-derived names, the #40048 wait, deployment guardrails, data capture and
 # autoscaling. Offline, as in private_registry.tftest.hcl.
 mock_provider "aws" {
-  mock_resource "aws_security_group" {
-    defaults = {
-      id  = "sg-0aaaaaaaaaaaaaaaa"
-      arn = "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0aaaaaaaaaaaaaaaa"
-    }
-  }
-
   mock_resource "aws_sagemaker_endpoint" {
     defaults = {
       arn = "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/recommender"
@@ -16,12 +9,11 @@ mock_provider "aws" {
 }
 
 variables {
-  name                       = "recommender"
-  image                      = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-  execution_role_arn         = "arn:aws:iam::111122223333:role/example-execution"
-  vpc_id                     = "vpc-0123456789abcdef0"
-  subnet_ids                 = ["subnet-0aaaaaaaaaaaaaaaa"]
-  registry_security_group_id = "sg-0bbbbbbbbbbbbbbbb"
+  name               = "recommender"
+  image              = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+  execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
+  subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
+  security_group_ids = ["sg-0aaaaaaaaaaaaaaaa"]
   variants = {
     baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
     compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
@@ -76,6 +68,53 @@ run "digest_change_renames_model_and_configuration" {
   assert {
     condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
     error_message = "A new image must give a new model and a new configuration name."
+  }
+}
+
+run "security_group_change_renames_model_and_configuration" {
+  command = apply
+
+  variables {
+    security_group_ids = ["sg-0bbbbbbbbbbbbbbbb"]
+  }
+
+  assert {
+    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
+    error_message = "vpc_config forces a new model: a changed security group list must give a new model (and so configuration) name, not a name collision."
+  }
+
+  assert {
+    condition     = toset(aws_sagemaker_model.this.vpc_config[0].security_group_ids) == toset(["sg-0bbbbbbbbbbbbbbbb"])
+    error_message = "The re-created model must join the new security group list."
+  }
+}
+
+run "two_security_groups" {
+  command = apply
+
+  variables {
+    security_group_ids = ["sg-0aaaaaaaaaaaaaaaa", "sg-0bbbbbbbbbbbbbbbb"]
+  }
+
+  assert {
+    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name
+    error_message = "An added security group must give a new model name."
+  }
+}
+
+run "security_group_order_renames_nothing" {
+  command = apply
+
+  variables {
+    security_group_ids = ["sg-0bbbbbbbbbbbbbbbb", "sg-0aaaaaaaaaaaaaaaa"]
+  }
+
+  assert {
+    condition = (
+      aws_sagemaker_model.this.name == run.two_security_groups.sagemaker_model_name &&
+      aws_sagemaker_endpoint_configuration.this.name == run.two_security_groups.sagemaker_endpoint_configuration_name
+    )
+    error_message = "The same security groups in another order must keep the model and configuration names."
   }
 }
 
