@@ -1,11 +1,11 @@
 output "security_group_id" {
   description = "ID of the registry-clients security group that the models join."
-  value       = aws_security_group.this.id
+  value       = aws_security_group.models.id
 }
 
 output "security_group_arn" {
   description = "ARN of the registry-clients security group."
-  value       = aws_security_group.this.arn
+  value       = aws_security_group.models.arn
 }
 
 output "ingress_rule_ids" {

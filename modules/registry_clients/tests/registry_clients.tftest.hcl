@@ -43,7 +43,7 @@ run "one_ingress_rule_per_registry_in_its_group" {
   }
 
   assert {
-    condition     = aws_security_group.this.vpc_id == var.vpc_id && aws_security_group.this.tags["Name"] == var.name
+    condition     = aws_security_group.models.vpc_id == var.vpc_id && aws_security_group.models.tags["Name"] == var.name
     error_message = "The clients' group must live in the given VPC and carry the given name."
   }
 }
@@ -62,7 +62,7 @@ run "registry_rules_reference_the_clients_group" {
   }
 
   assert {
-    condition     = length(aws_security_group.this.ingress) == 0 && length(aws_security_group.this.egress) == 0
+    condition     = length(aws_security_group.models.ingress) == 0 && length(aws_security_group.models.egress) == 0
     error_message = "The clients' group must have no inline rules: every rule is a resource of its own."
   }
 }
