@@ -114,7 +114,7 @@ def test_pre_commit_trailing_whitespace_hook_fixes_a_catalog_file(git_copy: Path
 
 @pytest.mark.integration
 def test_pre_commit_terraform_fmt_hook_formats_a_module(git_copy: Path) -> None:
-    main_tf = git_copy / "terraform" / "main.tf"
+    main_tf = git_copy / "terraform" / "group" / "main.tf"
     original = main_tf.read_text()
     main_tf.write_text(original + '\nlocals {\n    badly_indented = "x"\n}\n')
     result = run_hook(git_copy, "terraform-fmt")

@@ -181,7 +181,12 @@ def terraform_case(row: Row) -> tuple[str, dict[str, Any]]:
             return "tags", {"tags": {row.value: "v"}}
         case "tag_value":
             return "tags", {"tags": {"team": row.value}}
-    return "endpoints", {"endpoints": {"demo": endpoint}}
+    # The pattern is under test, not the environment's S3 allow-list (tests/test_hostile_inputs.py):
+    # a well-formed location is allowed, so that only its form decides the verdict.
+    allowed = {"artifact_buckets": [], "capture_buckets": []}
+    if row.valid and row.kind in ("model_data_url", "capture_uri"):
+        allowed["artifact_buckets" if row.kind == "model_data_url" else "capture_buckets"] = [rules.s3_bucket(row.value)]
+    return "endpoints", {"endpoints": {"demo": endpoint}, "s3": allowed}
 
 
 TERRAFORM_ROWS = [(i, r) for i, r in enumerate(ROWS) if r.kind not in MODULE_ONLY]
