@@ -115,7 +115,8 @@ def move_endpoint(root: Path, env_name: str, endpoint: str) -> Move:
     return Move(endpoint, source, target, moved)
 
 
-_TOP_MODULE = re.compile(r'^module\.(?P<name>[a-z_]+)(?P<key>\["[^"]+"\])?')
+SINGLE_STATE = "_single-state"
+_TOP_MODULE = re.compile(r'^module\.(?P<name>[a-z_]+)(?:\["(?P<key>[^"]+)"\]|\[[0-9]+\])?')
 
 
 def legacy_destinations(state_json: str, repo: Repository, env_name: str) -> dict[State, list[tuple[str, str]]]:
@@ -128,13 +129,15 @@ def legacy_destinations(state_json: str, repo: Repository, env_name: str) -> dic
             continue
         address = match.group(0)
         seen.add(address)
-        name, key = match.group("name"), (match.group("key") or "")[2:-2]
+        name, key = match.group("name"), match.group("key") or ""
         if name in ("vpc_endpoints", "registry_credentials"):
             found.setdefault(State(env_name, BASE), []).append((address, address))
         elif name == "endpoint" and key in repo.endpoints:
             found.setdefault(State(env_name, repo.endpoints[key].group), []).append((address, address))
         elif name == "iam":
             found.setdefault(State(env_name, DEFAULT_GROUP), []).append((address, "module.iam[0]"))
+        elif name == "registry_clients":
+            found.setdefault(State(env_name, DEFAULT_GROUP), []).append((address, address))
         else:
             raise UsageError(f"fix: remove {address} from the catalog's history by hand — the single state holds it and no state of the new layout has a place for it")
     return found
@@ -146,10 +149,10 @@ def migrate_single_state(root: Path, env_name: str) -> dict[State, list[tuple[st
     repo = load_repository(root)
     legacy_key = env.settings.backend.key
     with workflow.aws_for(root, env, keep_emulator=True) as aws_env:
-        # The single state, through base's root module and data dir: pull and push need only the
-        # backend, and the next run of base initialises again for its own key.
+        # The single state gets a data dir of its own (build/<env>/_single-state/, a name no group
+        # can have): pull and push need only the backend, which both root modules declare alike.
         legacy = TerraformRunner(
-            root=root, state=State(env_name, BASE), backend_key=legacy_key, binary=check_toolchain(root), extra_env=aws_env, capture=True
+            root=root, state=State(env_name, SINGLE_STATE), backend_key=legacy_key, binary=check_toolchain(root), extra_env=aws_env, capture=True
         )
         legacy.init()
         legacy_json = legacy.state_command("pull")
