@@ -283,6 +283,9 @@ def _change_rows(settings: Settings, small: terraform_cases.Workspace, large: te
     # small workspace gets the other endpoints as more groups, moved in and out between runs.
     extra = n - settings.small_env
     say(f"   the same change with {extra} more endpoints in groups of {settings.small_env}, {settings.plan_runs} runs")
+    # More groups than AWS's default of 60 inbound rules per security group allows: as an
+    # organisation with that many teams would, the environment states a raised quota.
+    terraform_cases.raise_rule_quota(small, n // settings.small_env + 10)
     parked = small.root / "parked-groups"
     environment = parked / "environments" / terraform_cases.ENV / "environment.yaml"
     environment.parent.mkdir(parents=True)

@@ -72,6 +72,18 @@ class Workspace:
         self.generator("render", "--env", ENV)
 
 
+def raise_rule_quota(ws: Workspace, quota: int) -> None:
+    """Set `network.security_group_rule_quota` (a raised AWS quota) in the environment file:
+    `validate` refuses more groups than the default quota of inbound rules allows. It is not
+    rendered into any tfvars, so no state sees it."""
+    path = ws.root / "environments" / ENV / "environment.yaml"
+    text = path.read_text(encoding="utf-8")
+    if "\nnetwork:\n" not in text:
+        raise RuntimeError(f"{path} has no network: section to raise the quota in")
+    path.write_text(text.replace("\nnetwork:\n", f"\nnetwork:\n  security_group_rule_quota: {quota}\n", 1), encoding="utf-8")
+    ws.generator("render", "--env", ENV)
+
+
 @contextmanager
 def workspace(target: Path, source_root: Path) -> Iterator[Workspace]:
     """Copy the repository to `target` and start its own emulator; always stop it."""
