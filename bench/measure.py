@@ -49,20 +49,25 @@ def compare(
     baseline: Callable[[], object],
     runs: int,
     setup: Callable[[], object] | None = None,
+    project_setup: Callable[[], object] | None = None,
+    baseline_setup: Callable[[], object] | None = None,
 ) -> Pair:
     """Run both `runs` times, alternating which goes first, so drifting machine load hits both.
 
-    `setup` runs (untimed) before every single run of either side.
+    `setup` runs (untimed) before every single run of either side; `project_setup` and
+    `baseline_setup` (untimed) before that side's runs only.
     """
     mine: list[float] = []
     base: list[float] = []
     for index in range(runs):
-        order = [(project, mine), (baseline, base)]
+        order = [(project, mine, project_setup), (baseline, base, baseline_setup)]
         if index % 2:
             order.reverse()
-        for action, into in order:
+        for action, into, own_setup in order:
             if setup is not None:
                 setup()
+            if own_setup is not None:
+                own_setup()
             into.append(_timed(action))
     return Pair(Samples(tuple(mine)), Samples(tuple(base)))
 

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import synthetic, terraform_cases
-from bench.measure import CommandFailed, command, compare, peak_rss, quiet
+from bench.measure import CommandFailed, command, compare, peak_rss, quiet, run
 from bench.report import (
     Row,
     Target,
@@ -30,6 +30,7 @@ from bench.report import (
     terraform_versions,
 )
 from generator.cli import main as generator_main
+from generator.common.errors import GeneratorError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
@@ -42,36 +43,40 @@ import sys
 from pathlib import Path
 import yaml
 root = Path(sys.argv[1])
-files = sorted(root.glob("environments/*/environment.yaml")) + sorted(root.glob("catalog/*.yaml"))
+files = sorted(root.glob("environments/*/environment.yaml")) + sorted(root.glob("catalog/*.yaml")) + sorted(root.glob("catalog/*/*.yaml"))
 documents = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in files]
 """
 LOAD_JSON_SCRIPT = "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))"
 
-RENDER_TARGET_SIZE = 1000
-RENDER_TARGET = Target(max_ratio=3.0, max_value=0.5)
-MODULE_TARGET = Target(max_ratio=1.10)
-MODULE_TARGET_SIZES = (50, 200)
-MAKE_PLAN_TARGET = Target(max_ratio=1.3)
-SUMMARY_TARGET = Target(max_value=1.0)
+RENDER_TARGET = Target(max_ratio=3.0)
+CHANGE_TARGET = Target(max_ratio=1.5)
+STATE_TARGET = Target(max_ratio=1.10)
+FULL_TARGET = Target(max_ratio=1.0)
+GLUE_TARGET = Target(max_value=0.5)
+SUMMARY_TARGET = Target(max_ratio=1.5)
 
 
 @dataclass(frozen=True)
 class Settings:
     render_sizes: tuple[int, ...]
-    plan_sizes: tuple[int, ...]
+    group_size: int  # endpoints per group folder of the synthetic catalogs
+    small_env: int  # section 2: the environment a one-endpoint change is compared with
+    large_env: int  # section 2: the large environment (change and full plan)
+    state_size: int  # section 2: one state next to its flat configuration
     rss_size: int
     summary_resources: int
     runs: int  # generator and parsing
     big_runs: int  # generator at the largest size
     plan_runs: int  # anything that runs terraform plan
+    full_runs: int  # the full plan of the large environment and its flat configuration
 
     @classmethod
     def full(cls) -> Settings:
-        return cls((10, 100, 1000, 5000), (10, 50, 200), 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=3)
+        return cls((10, 100, 1000, 5000), 100, 10, 1000, 200, 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=3, full_runs=1)
 
     @classmethod
     def quick(cls) -> Settings:
-        return cls((5,), (2,), 5, 200, runs=1, big_runs=1, plan_runs=1)
+        return cls((5,), 2, 2, 4, 2, 5, 200, runs=1, big_runs=1, plan_runs=1, full_runs=1)
 
 
 def _python() -> str:
@@ -86,17 +91,30 @@ def _cli_env() -> dict[str, str]:
 
 def _remove_generated(root: Path) -> None:
     for env in ENVIRONMENTS:
-        for name in ("endpoints.tfvars.json", "environment.tfvars.json", "backend.hcl"):
-            (root / "environments" / env / name).unlink(missing_ok=True)
+        folder = root / "environments" / env
+        for name in ("environment.tfvars.json", "backend.hcl"):
+            (folder / name).unlink(missing_ok=True)
+        for path in (folder / "groups").glob("*.tfvars.json"):
+            path.unlink()
+
+
+def quota_figures(settings: Settings, work: Path) -> list[str]:
+    """`validate --quotas` of the largest synthetic catalog, as printed."""
+    size = max(settings.render_sizes)
+    root = work / f"catalog-{size}"
+    result = run([_python(), "-m", "generator", "validate", "--quotas", "--root", str(root)], REPO_ROOT, _cli_env())
+    return [f"`python -m generator validate --quotas` of the {size:,}-endpoint catalog (groups of {settings.group_size}, "
+            f"{len(ENVIRONMENTS)} environments):", "", "```", *result.stdout.rstrip().splitlines(), "```"]
 
 
 def render_section(settings: Settings, work: Path) -> list[Row]:
     """1. validate and render --all, in-process and as CLI processes, next to parsing the same files."""
     rows: list[Row] = []
     for size in settings.render_sizes:
-        runs = settings.big_runs if size > RENDER_TARGET_SIZE else settings.runs
+        runs = settings.big_runs if size > 1000 else settings.runs
         say(f"   {size:,} endpoints × {len(ENVIRONMENTS)} environments, {runs} runs")
-        rows += _render_rows(synthetic.make_repository(REPO_ROOT, work / f"catalog-{size}", size, ENVIRONMENTS), size, runs)
+        root = synthetic.make_repository(REPO_ROOT, work / f"catalog-{size}", size, ENVIRONMENTS, settings.group_size)
+        rows += _render_rows(root, size, runs, target=RENDER_TARGET if size == max(settings.render_sizes) else None)
     return rows
 
 
@@ -107,7 +125,7 @@ def _parse_all(files: Sequence[Path]) -> None:
         yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
-def _render_rows(root: Path, size: int, runs: int) -> list[Row]:
+def _render_rows(root: Path, size: int, runs: int, target: Target | None) -> list[Row]:
     files = synthetic.input_files(root)
     label = f"{size:,} × {len(ENVIRONMENTS)}"
     parse = partial(_parse_all, files)
@@ -128,8 +146,7 @@ def _render_rows(root: Path, size: int, runs: int) -> list[Row]:
     pair = compare(validate, parse, runs)
     rows.append(Row("1", f"`validate`, in-process | {floor}", label, pair.project.median, pair.baseline.median))
     pair = compare(render, parse, runs, setup=fresh)
-    target = RENDER_TARGET if size == RENDER_TARGET_SIZE else None
-    rows.append(Row("1", f"`render --all`, in-process | {floor}", label, pair.project.median, pair.baseline.median, target=target))
+    rows.append(Row("1", f"`render --all`, in-process | {floor}", label, pair.project.median, pair.baseline.median))
 
     env, py = _cli_env(), _python()
     validate_cli = command([py, "-m", "generator", "validate", "--root", str(root)], REPO_ROOT, env)
@@ -137,7 +154,7 @@ def _render_rows(root: Path, size: int, runs: int) -> list[Row]:
     floor_cli = command([py, "-c", PARSE_SCRIPT, str(root)], REPO_ROOT, env)
     pair = compare(lambda: (validate_cli(), render_cli()), lambda: (floor_cli(), floor_cli()), runs, setup=fresh)
     what = "`validate` + `render --all`, 2 CLI processes | YAML parse, 2 `python -c` processes"
-    rows.append(Row("1", what, label, pair.project.median, pair.baseline.median))
+    rows.append(Row("1", what, label, pair.project.median, pair.baseline.median, target=target))
     return rows
 
 
@@ -155,7 +172,7 @@ def rss_section(settings: Settings, work: Path) -> list[Row]:
     size = settings.rss_size
     root = work / f"catalog-{size}"
     if not root.exists():
-        synthetic.make_repository(REPO_ROOT, root, size, ENVIRONMENTS)
+        synthetic.make_repository(REPO_ROOT, root, size, ENVIRONMENTS, settings.group_size)
     env, py = _cli_env(), _python()
     _remove_generated(root)
     floor = peak_rss([py, "-c", PARSE_SCRIPT, str(root)], REPO_ROOT, env)
@@ -170,44 +187,136 @@ def rss_section(settings: Settings, work: Path) -> list[Row]:
 
 
 def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict | None, tuple[str, str]]:
-    """2. and 3.: Terraform against the emulator in a private repository copy."""
+    """2. and 3.: Terraform against the emulator, each workspace a repository copy with its own."""
     rows: list[Row] = []
-    real_plan = None
-    make_plan_what = "`make plan` warm | the `terraform plan` it runs"
-    module_what = "`terraform plan`: root module | flat configuration of the same resources"
-    with terraform_cases.workspace(work / "repo") as ws:
-        say(f"   make plan and the bare terraform plan, {settings.plan_runs} runs")
+    versions = ("unknown", "unknown")
+    say("   warm make plan of the sample catalog, the Terraform commands it runs timed by a shim")
+    with terraform_cases.workspace(work / "sample", REPO_ROOT) as ws:
         try:
-            made = terraform_cases.make_plan_vs_bare(ws, settings.plan_runs)
+            glue = terraform_cases.make_plan_glue(ws, settings.plan_runs)
         except CommandFailed as exc:
-            rows.append(Row("3", make_plan_what, "real catalog", None, note=_first_error(exc)))
+            rows.append(Row("3", "warm `make plan`: glue | Terraform commands it runs", "sample catalog", None, note=_first_error(exc)))
         else:
-            label = f"real catalog, {made.resources} resources"
-            rows.append(Row("3", make_plan_what, label, made.pair.project.median, made.pair.baseline.median, target=MAKE_PLAN_TARGET))
-            rows.append(Row("3", "… of which `terraform show -json` (plan.json for the review summary)", label, made.show.median))
+            label = f"sample catalog, {len(ws.states())} states, {glue.resources} resources"
+            rows.append(Row("3", "warm `make plan`: what no Terraform command overlaps | the time Terraform commands run", label,
+                            glue.glue.median, glue.terraform.median, target=GLUE_TARGET,
+                            note="" if glue.commands else "no Terraform command was seen"))
+            rows.append(Row("3", f"… `make plan` wall clock ({len(glue.commands)} Terraform commands: {_command_counts(glue.commands)})", label, glue.total.median))
+            versions = terraform_versions(ws.root / "terraform" / "group", ws.runner(ws.states()[-1]).environ())
 
-        # After make plan, whose data dir is initialised: it knows the selected provider version.
-        versions = terraform_versions(ws.root / "terraform", ws.tf_env(ws.root / "build" / "local" / ".terraform"))
-        for index, size in enumerate(settings.plan_sizes):
-            say(f"   terraform plan, {size} endpoints: root module and flat configuration, {settings.plan_runs} runs")
-            try:
-                result = terraform_cases.module_vs_flat(ws, REPO_ROOT, size, settings.plan_runs, warm_up=index == 0)
-            except CommandFailed as exc:
-                rows.append(Row("2", module_what, f"{size} endpoints", None, note=_first_error(exc)))
-                continue
-            target = MODULE_TARGET if size in MODULE_TARGET_SIZES else None
-            note = "" if not result.differences else "plans differ: " + "; ".join(result.differences[:3])
-            rows.append(Row(
-                "2", module_what,
-                f"{size} endpoints, {result.resources} resources", result.pair.project.median, result.pair.baseline.median,
-                target=target if not result.differences else None, note=note,
-            ))
-            if real_plan is None:
-                real_plan = result.module_plan
+    real_plan = None
+    with terraform_cases.workspace(work / "small", REPO_ROOT) as small, terraform_cases.workspace(work / "large", REPO_ROOT) as large:
+        say(f"   {settings.small_env} endpoints: render, apply base and its group")
+        small.write_catalog(settings.small_env, settings.group_size)
+        _apply(small, ["base", synthetic.group_name(0)])
+        schemas = terraform_cases.provider_schemas(large, work)
+
+        n = settings.state_size
+        say(f"   one state of {n} endpoints next to its flat configuration, {settings.plan_runs} runs")
+        large.write_catalog(n, n)
+        group = [s for s in large.states() if s.name == synthetic.group_name(0)]
+        what = "`terraform plan` of one group state | flat configuration of its resources"
+        try:
+            result = terraform_cases.modules_vs_flat(large, group, schemas, settings.plan_runs, "flat-state")
+            rows.append(_flat_row(what, f"{n} endpoints, {result.resources} resources", result, STATE_TARGET))
+            real_plan = result.plans[0]
+        except (CommandFailed, GeneratorError) as exc:
+            rows.append(Row("2", what, f"{n} endpoints", None, note=_first_error(exc)))
+
+        n, g = settings.large_env, settings.group_size
+        say(f"   every state of {n} endpoints (groups of {g}) next to one flat configuration, {settings.full_runs} runs")
+        large.write_catalog(n, g)
+        every = large.states()
+        what = f"`terraform plan` of every state, {terraform_cases.default_parallelism()} at once | one flat configuration of all their resources"
+        try:
+            result = terraform_cases.modules_vs_flat(large, every, schemas, settings.full_runs, "flat-all")
+            rows.append(_flat_row(what, f"{n} endpoints, {len(every)} states, {result.resources} resources", result, FULL_TARGET))
+        except (CommandFailed, GeneratorError) as exc:
+            rows.append(Row("2", what, f"{n} endpoints", None, note=_first_error(exc)))
+
+        rows += _change_rows(settings, small, large)
     return rows, real_plan, versions
 
 
-def _first_error(exc: CommandFailed) -> str:
+def _apply(ws: terraform_cases.Workspace, state_names: Sequence[str]) -> None:
+    for name in state_names:
+        ws.generator("apply", "--env", terraform_cases.ENV, "--state", name, "--yes")
+
+
+def _command_counts(commands: Sequence[str]) -> str:
+    counts: dict[str, int] = {}
+    for name in commands:
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{n}× {name}" for name, n in counts.items())
+
+
+def _flat_row(what: str, size: str, result: terraform_cases.ModulesVsFlat, target: Target) -> Row:
+    note = "" if not result.differences else "plans differ: " + "; ".join(result.differences[:3])
+    return Row("2", what, size, result.pair.project.median, result.pair.baseline.median,
+               target=None if result.differences else target, note=note)
+
+
+def _change_rows(settings: Settings, small: terraform_cases.Workspace, large: terraform_cases.Workspace) -> list[Row]:
+    """A one-endpoint change in the large environment next to the same change in the small one,
+    each planning the states the change autoplans in Atlantis, against applied states."""
+    rows: list[Row] = []
+    n, g = settings.large_env, settings.group_size
+    group = synthetic.group_name(0)
+    say(f"   {n} endpoints: apply base and the group {group} of {g} endpoints")
+    started = time.monotonic()
+    _apply(large, ["base", group])
+    rows.append(Row("2", f"… setup, not a target: `generator apply` of base and the group of {g} endpoints (the other groups stay unapplied)",
+                    f"{n} endpoints", time.monotonic() - started))
+    small_change = terraform_cases.change_one_endpoint(small, group, 0)
+    large_change = terraform_cases.change_one_endpoint(large, group, 0)
+    what = "one-endpoint change: plan of the projects it autoplans | the same change in the small environment"
+    for change in (small_change, large_change):
+        if not change.states:
+            return [Row("2", what, f"{n} endpoints", None, note=f"the change {change.changed_paths} autoplans no project")]
+    say(f"   one-endpoint change, {n} vs {settings.small_env} endpoints: {large_change.projects} vs {small_change.projects}, {settings.plan_runs} runs")
+    pair = compare(terraform_cases.plan_states(large, large_change.states), terraform_cases.plan_states(small, small_change.states), settings.plan_runs)
+    note = _only_the_change(large, large_change) or _only_the_change(small, small_change)
+    size = f"{n} vs {settings.small_env} endpoints, groups of {g}; plans {', '.join(large_change.projects)}"
+    rows.append(Row("2", what, size, pair.project.median, pair.baseline.median, target=None if note else CHANGE_TARGET, note=note))
+
+    # The same change with the large environment cut into groups the size of the small one: the
+    # small workspace gets the other endpoints as more groups, moved in and out between runs.
+    extra = n - settings.small_env
+    say(f"   the same change with {extra} more endpoints in groups of {settings.small_env}, {settings.plan_runs} runs")
+    # More groups than AWS's default of 60 inbound rules per security group allows: as an
+    # organisation with that many teams would, the environment states a raised quota.
+    terraform_cases.raise_rule_quota(small, n // settings.small_env + 10)
+    parked = small.root / "parked-groups"
+    environment = parked / "environments" / terraform_cases.ENV / "environment.yaml"
+    environment.parent.mkdir(parents=True)
+    shutil.copy2(small.root / "environments" / terraform_cases.ENV / "environment.yaml", environment)
+    synthetic.write_catalog(small.source_root, parked, extra, [terraform_cases.ENV], settings.small_env, start=settings.small_env)
+
+    def move(into_catalog: bool) -> None:
+        source, target = (parked / "catalog", small.root / "catalog") if into_catalog else (small.root / "catalog", parked / "catalog")
+        for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name != group):
+            folder.rename(target / folder.name)
+        small.generator("render", "--env", terraform_cases.ENV)
+
+    plan = terraform_cases.plan_states(small, small_change.states)
+    pair = compare(lambda: plan(), lambda: plan(), settings.plan_runs, project_setup=lambda: move(True), baseline_setup=lambda: move(False))
+    move(False)
+    size = f"{n} vs {settings.small_env} endpoints, groups of {settings.small_env}; plans {', '.join(small_change.projects)}"
+    rows.append(Row("2", what, size, pair.project.median, pair.baseline.median, target=CHANGE_TARGET))
+    return rows
+
+
+def _only_the_change(ws: terraform_cases.Workspace, change: terraform_cases.Change) -> str:
+    """Empty when the plans change exactly the changed endpoint's resources; else what differs."""
+    name = change.path.stem
+    others = [a for s in change.states for a in terraform_cases.planned_changes(ws, s) if f'module.endpoint["{name}"]' not in a]
+    mine = [a for s in change.states for a in terraform_cases.planned_changes(ws, s) if f'module.endpoint["{name}"]' in a]
+    if not mine:
+        return f"the plan does not change {name}"
+    return f"the plan also changes {others[:3]}" if others else ""
+
+
+def _first_error(exc: Exception) -> str:
     """The first `Error:` line of a failed Terraform command (or its first line)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("Error:")]
@@ -244,7 +353,9 @@ def summary_section(settings: Settings, work: Path, real_plan: dict | None) -> l
     return rows
 
 
-def write_results(path: Path, rows: Sequence[Row], machine_text: list[str], settings: Settings, elapsed: float, quick: bool) -> None:
+def write_results(
+    path: Path, rows: Sequence[Row], machine_text: list[str], settings: Settings, elapsed: float, quick: bool, quotas: Sequence[str]
+) -> None:
     failed = [r for r in rows if r.passed is False]
     unavailable = [r for r in rows if r.project is None or r.note]
     lines = [
@@ -260,7 +371,8 @@ def write_results(path: Path, rows: Sequence[Row], machine_text: list[str], sett
         "## Results",
         "",
         f"Each figure is the median of {settings.runs} runs ({settings.big_runs} for catalogs over 1,000 endpoints, "
-        f"{settings.plan_runs} for anything that runs `terraform plan`); project and baseline alternate within the same loop. "
+        f"{settings.plan_runs} for anything that runs `terraform plan`, {settings.full_runs} for the full plan of the largest environment, "
+        "whose every run takes minutes); project and baseline alternate within the same loop. "
         "The project side is left of `|`, the baseline right of it; the ratio is project / baseline.",
         "",
         table(rows).rstrip("\n"),
@@ -272,12 +384,12 @@ def write_results(path: Path, rows: Sequence[Row], machine_text: list[str], sett
     ]
     if not failed:
         lines.append("Every target is met in this run.")
-    for section in sorted({r.section for r in failed}):
-        missed = "; ".join(_fmt_row(r) for r in failed if r.section == section)
-        lines.append(f"- **Section {section}** — {missed}. {_explanation(section, rows)}")
+    for row in failed:
+        lines.append(f"- **Section {row.section}** — {_fmt_row(row)}. {_explanation(row, rows)}")
     if unavailable:
         lines += ["", "## Not measured in this run", ""]
         lines += [f"- {r.measurement} ({r.size}): {r.note or 'not available'}" for r in unavailable]
+    lines += ["", "## Quota figures", "", *quotas]
     lines += ["", *_FINDINGS]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
@@ -288,20 +400,15 @@ def _fmt_row(row: Row) -> str:
     return f"{row.measurement.split(' | ')[0]} ({row.size}): {row.project:.3f} s{ratio}, target {target}"
 
 
-def _explanation(section: str, rows: Sequence[Row]) -> str:
-    """The standing explanation of a section, with this run's own figures where they tell more."""
-    text = _EXPLANATIONS.get(section, "")
-    if section == "3":
-        make, show = (next((r for r in rows if r.section == "3" and r.measurement.startswith(p)), None) for p in ("`make plan`", "…"))
-        if make and show and make.project is not None and make.baseline is not None and show.project is not None:
-            text += (f" In this run `make plan` took {make.project - make.baseline:.1f} s longer than the bare plan, "
-                     f"and `terraform show -json` alone took {show.project:.1f} s of that.")
-    if section == "4":
+def _explanation(row: Row, rows: Sequence[Row]) -> str:
+    """The standing explanation of a missed target, with this run's own figures where they tell more."""
+    text = next((why for key, why in _EXPLANATIONS if key in row.measurement and (key != "one-endpoint" or "groups of 100" in row.size or "groups of 2;" in row.size)), "")
+    if row.section == "4":
         startup = next((r for r in rows if r.measurement.startswith("CLI start-up")), None)
         inside = next((r for r in rows if r.section == "4" and r.measurement.startswith("…")), None)
         if startup and inside and startup.project is not None and inside.project is not None and inside.baseline is not None:
             text += (f" In this run: start-up and imports {startup.project:.2f} s, parsing the plan {inside.baseline:.2f} s "
-                     f"(in-process), summarising and rendering {inside.project:.2f} s.")
+                     f"(standard library, in-process), summarising and rendering {inside.project:.2f} s.")
     return text
 
 
@@ -310,57 +417,77 @@ def _method() -> list[str]:
         "How each section is measured:",
         "",
         "1. Synthetic catalogs are generated into a temporary directory from the shapes of `catalog/*.yaml` "
-        "(renamed, each with its own image digest), every endpoint deployed to dev, staging and prod with the real "
-        "`environments/*/environment.yaml` files. *In-process* rows call `python -m generator validate` / `render --all` through `generator.cli.main` "
-        "inside the benchmark's Python process (no interpreter start-up or imports; output discarded) and compare "
-        "with reading and parsing the same files with PyYAML's libyaml loader in the same process. Every render "
-        "starts with no generated files, so it writes all nine. *CLI* rows run `python -m generator validate` and "
-        "`render --all` as two processes, next to two `python -c` processes that only parse the files.",
-        "2. In a private copy of the repository with its own seeded emulator (moto), the synthetic catalog is "
-        "rendered for the `local` environment and planned (empty state, S3 backend on the emulator) twice: with "
-        "the root module, and with a flat configuration the benchmark writes for exactly the same resources "
-        "(`bench/flat.py`: literal resources, no modules or variables). Same provider, emulator, backend and "
-        "`terraform init` flags; init is not timed. Both plans are checked to create the same resources (type, "
-        "action and tags of each) before the row counts.",
-        "3. `make plan` in the copy with the venv, `terraform init` and the emulator already up, next to the exact "
-        "`terraform plan` command line the project's runner executes (same flags, var files, data dir and "
-        "environment). `show -json` of the same plan is then timed on its own to show where the difference goes.",
-        "4. A 10,000-resource plan is cloned from the root module's real plan JSON of section 2 (mix of no-op, "
+        "(renamed, each with its own image digest) in group folders `catalog/g000/`… of 100 endpoints, every "
+        "endpoint deployed to dev, staging and prod with the real `environments/*/environment.yaml` files. "
+        "*In-process* rows call `validate` / `render --all` through `generator.cli.main` inside the benchmark's "
+        "Python process (no interpreter start-up or imports; output discarded) and compare with reading and "
+        "parsing the same files with PyYAML's libyaml loader in the same process. Every render starts with no "
+        "generated files. *CLI* rows run `python -m generator validate` and `render --all` as two processes, next "
+        "to two `python -c` processes that only parse the files; the target is on that row at the largest size.",
+        "2. Each case runs in a private copy of the repository with its own seeded emulator (moto), the "
+        "synthetic catalog rendered for the `local` environment. *One-endpoint change*: one endpoint's image is "
+        "re-pinned and rendered; the changed paths (the catalog file and every generated file whose bytes "
+        "changed) go through `generator.render.atlantis.projects_for_changes` with one project per state as "
+        "`atlantis.yaml` has for a real-account environment (the emulator environment is a single project), and "
+        "each project it returns is planned as Atlantis's workflow does, `python -m generator plan --env local "
+        "--state S` (render check, init check, plan, `show -json`, capacity check, review summary), against "
+        "states applied on the emulator; the plans are checked to change that endpoint's resources and nothing "
+        "else. Base and the changed endpoint's group are applied; the other groups are rendered but not applied, "
+        "because the change does not plan them and their state is never read by the plans measured; applying "
+        "all of them was tried first and is too slow here: the setup row shows what one group costs (most of it "
+        "the per-endpoint rollout wait of `modules/sagemaker_endpoint` and the emulator), ten groups would take "
+        "ten times that, longer than the whole benchmark should. The second change row keeps the small environment's group and "
+        "adds the other endpoints as groups of the same size, moved in and out of `catalog/` between runs. "
+        "*States vs flat*: `terraform plan` of the states with the exact command line of the project's runner, at "
+        "most as many at once as there are cores, against empty states, next to one `terraform plan` of a flat "
+        "configuration in one state (its own S3 key on the same emulator). The flat configuration is generated "
+        "by `bench/flat_plan.py` from those very plans: one resource block per planned managed resource, its "
+        "`planned_values` as literals, what the plan cannot know yet referencing one `terraform_data`, provider "
+        "settings from the plan's variables; no modules, variables, locals, `for_each` or data sources. Both "
+        "sides are checked to plan the same resources (type and actions, counted). Init is not timed.",
+        "3. `make plan` on the sample catalog with the venv, `terraform init` and the emulator already up "
+        "(`make local-up`). `terraform` is reached through a shim on `PATH` that logs when each command starts "
+        "and ends; the glue is the wall clock of `make plan` minus the time during which at least one Terraform "
+        "command ran (states plan side by side, so overlapping commands count once).",
+        "4. A 10,000-resource plan is cloned from a group state's real plan JSON of section 2 (mix of no-op, "
         "update, replace, create and delete) and summarised with `python -m generator summary PLAN --out FILE` "
-        "as a process, next to a process that only `json.load`s the same file.",
+        "as a process, next to a process that only `json.load`s the same file with the standard library.",
         "5. Peak resident memory of one `python -m generator` process, from its own `wait4` rusage, next to a "
         "process that parses and keeps every document.",
     ]
 
 
-_EXPLANATIONS = {
-    "1": "Parsing is libyaml's C parser plus PyYAML's Python constructor. `render` parses everything once, "
-    "validates every entry with pydantic, resolves it per environment and writes JSON with the standard "
-    "library's pure-Python indenting encoder (an exact faster encoder saved only ~35 ms at 1,000 endpoints "
-    "and was not worth the risk to byte-identical output). Wall-clock figures also carry the machine's load "
-    "(see the load average above).",
-    "2": "Terraform builds dependencies between static declarations, not instances "
-    "([hashicorp/terraform#31072](https://github.com/hashicorp/terraform/issues/31072)): inside a `for_each` "
-    "module, every reference from one resource to another is first connected to that resource in *every* "
-    "instance and then discarded as an inter-module-instance dependency. A `TF_LOG=trace` run of the "
-    "200-endpoint plan, taken while profiling for this benchmark, logged 823,064 such discarded edges, and the apply-graph check Terraform runs after the plan walk took "
-    "as long as the walk itself; per-instance module variables and their validations add more graph nodes "
-    "([#28170](https://github.com/hashicorp/terraform/issues/28170)). That work grows with the number of "
-    "endpoints times the references inside the module, on top of the per-resource work the flat file also "
-    "has. What remains is Terraform's core, not the generator; the project could cut it by fewer references, variables and outputs inside "
-    "`modules/sagemaker_endpoint`, by `for_each` resources in the root module instead of one module call per "
-    "endpoint, or by splitting a large catalog over several states. None of these is done here: each changes "
-    "the modules' structure and state addresses and needs its own change and review.",
-    "3": "The warm `make plan` no longer re-runs `terraform init` (it now runs only when a file init reads "
-    "has changed). What remains is mostly `terraform show -json`, which loads the provider's schema a second "
-    "time to write plan.json for the review summary, plus starting Python, rendering and the summary; see "
-    "the breakdown row. For a small catalog `show -json` costs nearly as much as the plan itself, so 1.3× "
-    "cannot be reached while `make plan` writes plan.json and plan.md for the review; that is kept.",
-    "4": "Most of it is not the summarizer: the process parses the whole plan JSON (the baseline column), "
-    "and the CLI imports every subcommand's module before dispatching (see the start-up row); the in-process "
-    "row shows what summarising and rendering cost on their own, including re-rendering to fit the "
-    "65,535-character comment limit.",
-}
+# (words of the measurement, why its target can be missed), first match wins.
+_EXPLANATIONS = [
+    ("one-endpoint", "The change plans one state in both environments, and that state is the changed endpoint's group: "
+     "100 endpoints in the large environment, 10 in the small one. Planning against an applied state refreshes "
+     "every resource of the state, so the cost follows the size of the group, not of the environment; the "
+     "second change row (groups of 10 in both) shows what the other 990 endpoints add: rendering and checking a "
+     "larger catalog, nothing in Terraform. A one-endpoint change in a 1,000-endpoint environment costs what it "
+     "costs in an environment made only of its own group."),
+    ("one group state", "Per endpoint, `modules/sagemaker_endpoint` is a module instance with 13 validated "
+     "variables, locals that hash the model and configuration content, dynamic blocks and references between "
+     "its resources; Terraform evaluates all of that per instance and adds graph nodes for every variable, "
+     "local and output of every instance "
+     "([hashicorp/terraform#28170](https://github.com/hashicorp/terraform/issues/28170)), and connects "
+     "references between static declarations before it prunes them per instance "
+     "([#31072](https://github.com/hashicorp/terraform/issues/31072)). The flat file has literals only. The "
+     "remaining difference is Terraform's evaluation of the module, not the generator; removing the module's "
+     "variable validations or its content-hash locals would give up the checks and the replacement behaviour "
+     "its tests pin (`modules/sagemaker_endpoint/tests`), so it was not done."),
+    ("every state", "Each state is its own Terraform process: it starts the provider, configures it, reads "
+     "its (empty) state from S3 and writes a plan file, and the data sources each group reads (partition, the "
+     "Lambda endpoint's security group) are API calls the flat file does not make; on top of that the module "
+     "evaluation cost of the row above. Two at once use both cores, but so does one Terraform process planning "
+     "the flat file (its graph walk runs ten nodes at once)."),
+    ("glue", "What remains is starting Python and importing the generator, loading and validating the catalog, "
+     "rendering, the capacity check's calls to the emulator and writing the review summary."),
+    ("`summary` CLI", "The summary process starts Python, imports jinja2 and the summarizer, parses the plan with "
+     "orjson, summarises it and renders the markdown; see the in-process row for the summarising part."),
+    ("`validate` + `render --all`", "Parsing is libyaml's C parser plus PyYAML's Python constructor. The generator "
+     "parses everything once, validates every entry with pydantic, resolves it per environment and writes JSON "
+     "for every group of every environment; the CLI rows also pay Python start-up and imports twice."),
+]
 
 _FINDINGS = [
     "## What profiling found and fixed",
@@ -370,19 +497,15 @@ _FINDINGS = [
     "- `Path.relative_to` for each file's message path cost as much as parsing the file; a string prefix "
     "test does the same for paths under the root.",
     "- Every file's YAML node graph was kept alive for line numbers in messages that are almost never "
-    "shown: several times the memory of the data, and the cyclic garbage collector re-scanned those graphs "
-    "(~45% of loading 1,000 files). The loader now keeps the text and composes the nodes again only when a "
-    "message needs a line; peak RSS of `render --all` at 5,000 endpoints went from 199 MiB to 142 MiB.",
-    "- A warm `make plan` re-ran `terraform init` every time; the Terraform runner now keeps a fingerprint "
-    "of what init reads (backend.hcl, terraform.rc, the lock file, every `.tf` file, the binary) in the "
-    "data dir and skips init while it matches.",
-    "- Every CLI process compiled all pydantic models at import, also for commands that never validate "
-    "(summary, atlantis, --help); the models now build their validators on first use (`defer_build`).",
+    "shown; the loader now keeps the text and composes the nodes again only when a message needs a line.",
+    "- A warm `make plan` re-ran `terraform init` every time; the Terraform runner keeps a fingerprint of "
+    "what init reads in the data dir and skips init while it matches.",
+    "- Every CLI process compiled all pydantic models at import; the models build their validators on first "
+    "use (`defer_build`), and each command imports only what it needs (`generator/cli/handlers.py`).",
+    "- The review summary parsed plan JSON with the standard library, most of the time of a large summary; "
+    "`generator/review/summary.py` `load_plan` now uses orjson (pinned in `pyproject.toml`), with the "
+    "standard library's message for a file that is not JSON.",
     "",
-    "The catalog and YAML changes are in `generator/catalog.py` and `generator/yamlio.py` and leave "
-    "outputs, messages and line numbers byte-for-byte unchanged (tests/test_render.py, "
-    "tests/test_validate.py); the init fingerprint is in "
-    "`generator/terraform.py` (tests/test_terraform_init.py); `defer_build` is in `generator/models.py`.",
 ]
 
 
@@ -399,13 +522,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = describe_machine()
     work = Path(tempfile.mkdtemp(prefix="sagemaker-gitops-bench-"))
     rows: list[Row] = []
+    quotas: list[str] = []
     try:
         say("1. validate and render --all vs YAML parsing")
         rows += render_section(settings, work)
         rows.append(startup_row(settings))
+        quotas = quota_figures(settings, work)
         real_plan = None
         if not args.skip_terraform:
-            say("2./3. terraform plan: make plan vs bare plan, root module vs flat configuration (emulator)")
+            say("2./3. terraform plan on the emulator: make plan's glue, one-endpoint changes, states vs flat configurations")
             tf_rows, real_plan, (tf_version, aws_version) = terraform_section(settings, work)
             machine.versions = {"terraform": tf_version, "hashicorp/aws": aws_version, **machine.versions}
             rows += tf_rows
@@ -424,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"note ({row.section}, {row.size}): {row.note}")
     print(f"{elapsed / 60:.1f} min; load average before {machine.load_before}, after {machine.load_after}")
     if out is not None:
-        write_results(out, rows, machine_lines(machine), settings, elapsed, args.quick)
+        write_results(out, rows, machine_lines(machine), settings, elapsed, args.quick, quotas)
         print(f"wrote {out}")
     return 0
 

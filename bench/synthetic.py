@@ -76,16 +76,25 @@ def registry_hosts(environment_files: list[Path]) -> dict[str, str]:
     return hosts
 
 
+def group_name(index: int) -> str:
+    return f"g{index:03d}"
+
+
 def write_catalog(
     source_root: Path,
     target_root: Path,
     count: int,
     environments: list[str],
+    group_size: int | None = None,
     shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    start: int = 0,
 ) -> list[Path]:
     """Write `count` catalog files into target_root/catalog (replacing what is there).
 
-    `shape` may trim each entry (e.g. to the fields the flat Terraform configuration mirrors).
+    Without `group_size` every file lies directly in catalog/ (the `default` group); with it,
+    endpoint i goes to the group folder catalog/g<i // group_size>/ (with its group.yaml), as an
+    organisation with one folder per team would have them. `shape` may change each entry;
+    `start` numbers the endpoints from there (more of the same catalog, written elsewhere).
     """
     templates = load_templates(source_root)
     env_files = [target_root / "environments" / env / "environment.yaml" for env in environments]
@@ -95,7 +104,7 @@ def write_catalog(
         shutil.rmtree(catalog)
     catalog.mkdir(parents=True)
     written = []
-    for index in range(count):
+    for index in range(start, start + count):
         stem, template = templates[index % len(templates)]
         name = endpoint_name(index)
         entry = synthetic_entry(template, name, environments, hosts)
@@ -103,26 +112,35 @@ def write_catalog(
             entry = shape(entry)
         text = HEADER.format(index=index + 1, count=count, template=stem)
         text += yaml.safe_dump(entry, sort_keys=False, default_flow_style=False, width=200)
-        path = catalog / f"{name}.yaml"
+        folder = catalog
+        if group_size is not None:
+            folder = catalog / group_name(index // group_size)
+            if not folder.is_dir():
+                folder.mkdir()
+                (folder / "group.yaml").write_text(f"owner: team-{folder.name}\n", encoding="utf-8")
+        path = folder / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
-def make_repository(source_root: Path, target_root: Path, count: int, environments: list[str]) -> Path:
+def make_repository(
+    source_root: Path, target_root: Path, count: int, environments: list[str], group_size: int | None = None
+) -> Path:
     """A minimal input tree (environments + synthetic catalog) the generator can validate and render."""
     for env in environments:
         source = source_root / "environments" / env / "environment.yaml"
         target = target_root / "environments" / env / "environment.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
-    write_catalog(source_root, target_root, count, environments)
+    write_catalog(source_root, target_root, count, environments, group_size)
     return target_root
 
 
 def input_files(root: Path) -> list[Path]:
     """Every hand-written input the generator reads: environment files, then catalog files."""
-    return sorted((root / "environments").glob("*/environment.yaml")) + sorted((root / "catalog").glob("*.yaml"))
+    catalog = root / "catalog"
+    return sorted((root / "environments").glob("*/environment.yaml")) + sorted(catalog.glob("*.yaml")) + sorted(catalog.glob("*/*.yaml"))
 
 
 # --- a large plan -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Nothing here times anything: `make bench` measures, these tests only keep it fro
 
 from __future__ import annotations
 
-import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bench import flat, synthetic
+from bench import flat_plan, synthetic, terraform_cases
 from bench.measure import peak_rss
 from bench.report import Row, Target, table
 from generator.cli import main as generator_main
@@ -40,29 +40,84 @@ def test_synthetic_catalog_keeps_the_template_overrides(tmp_path: Path) -> None:
         assert entry["environments"]["prod"] == ((template.get("environments") or {}).get("prod") or {})
 
 
-def test_flat_configuration_is_well_formed_hcl(tmp_path: Path) -> None:
-    environment = json.loads((REPO_ROOT / "environments/local/environment.tfvars.json").read_text())
-    endpoints = json.loads((REPO_ROOT / "environments/local/groups/default.tfvars.json").read_text())["endpoints"]
-    text = flat.configuration(environment, endpoints, lambda_hash="AAAA")
+def test_synthetic_catalog_in_group_folders_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = synthetic.make_repository(REPO_ROOT, tmp_path, 7, ENVIRONMENTS, group_size=3)
 
-    result = subprocess.run(["terraform", "fmt", "-"], input=text, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    for name in endpoints:
-        assert f'resource "aws_sagemaker_endpoint" "{flat.label(name)}"' in text
+    assert sorted(p.name for p in (root / "catalog").iterdir()) == ["g000", "g001", "g002"]
+    assert (root / "catalog" / "g002" / "group.yaml").read_text() == "owner: team-g002\n"
+    assert len(synthetic.input_files(root)) == 3 + 7 + 3
+    assert generator_main(["validate", "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "ok: 7 endpoints, 3 environments, 21 deployments\n"
 
 
-def test_flat_restrict_drops_fields_the_flat_configuration_does_not_mirror() -> None:
-    entry = {
-        "name": "demo", "image": "x", "deployment": {"traffic_routing": "LINEAR"},
-        "variants": {"a": {"instance_type": "ml.m5.large", "autoscaling": {"min_capacity": 1}}},
-        "environments": {"prod": {"deployment": {}, "instance_type": "ml.c5.xlarge"}},
+SCHEMA = {
+    "block": {
+        "attributes": {
+            "id": {"type": "string", "optional": True, "computed": True},
+            "arn": {"type": "string", "computed": True},
+            "name": {"type": "string", "optional": True, "computed": True},
+            "name_prefix": {"type": "string", "optional": True, "computed": True},
+            "execution_role_arn": {"type": "string", "required": True},
+            "filename": {"type": "string", "optional": True},
+            "tags": {"type": ["map", "string"], "optional": True},
+            "tags_all": {"type": ["map", "string"], "optional": True, "computed": True},
+        },
+        "block_types": {
+            "vpc_config": {"nesting_mode": "list", "block": {"attributes": {
+                "subnets": {"type": ["set", "string"], "required": True},
+                "security_group_ids": {"type": ["set", "string"], "required": True},
+            }}},
+        },
+    }
+}
+
+
+def _plan(address: str, values: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format_version": "1.2",
+        "variables": {"environment": {"value": "local"}, "aws_region": {"value": "us-east-1"}, "aws_account_id": {"value": "123456789012"}, "tags": {"value": {"team": "a"}}},
+        "planned_values": {"root_module": {"child_modules": [{"resources": [
+            {"address": address, "mode": "managed", "type": "aws_sagemaker_model", "name": "this", "values": values},
+        ]}]}},
+        "resource_changes": [{"address": address, "mode": "managed", "type": "aws_sagemaker_model", "name": "this",
+                              "change": {"actions": ["create"], "after": values, "after_unknown": unknown}}],
     }
 
-    assert flat.restrict(entry) == {
-        "name": "demo", "image": "x",
-        "variants": {"a": {"instance_type": "ml.m5.large"}},
-        "environments": {"prod": {"instance_type": "ml.c5.xlarge"}},
+
+def test_flat_configuration_copies_planned_values_and_keeps_unknowns_unknown() -> None:
+    address = 'module.endpoint["demo"].aws_sagemaker_model.this'
+    values = {"tags": {"x": "${not a template}"}, "tags_all": {"x": "y"}, "filename": "../../build/a.zip",
+              "vpc_config": [{"subnets": ["subnet-1"]}]}
+    unknown = {"id": True, "arn": True, "name": True, "name_prefix": True, "execution_role_arn": True,
+               "vpc_config": [{"security_group_ids": True}]}
+
+    document = flat_plan.configuration([("g000", _plan(address, values, unknown), "/repo/terraform/group")], {"aws_sagemaker_model": SCHEMA})
+
+    body = document["resource"]["aws_sagemaker_model"][flat_plan.label(f"g000.{address}")]
+    assert body == {
+        "execution_role_arn": flat_plan.UNKNOWN_REF,  # required and unknown: a reference, still unknown
+        "filename": "/repo/build/a.zip",  # relative to the root module it was planned in
+        "tags": {"x": "$${not a template}"},  # a literal, never a template
+        "vpc_config": [{"subnets": ["subnet-1"], "security_group_ids": [flat_plan.UNKNOWN_REF]}],
     }
+    assert document["resource"]["terraform_data"] == {flat_plan.UNKNOWN_LABEL: {}}
+    assert document["provider"]["aws"]["default_tags"] == [{"tags": {"team": "a", "sagemaker-gitops:environment": "local", "managed-by": "sagemaker-gitops"}}]
+
+
+@pytest.mark.integration
+def test_flat_configuration_is_valid_terraform(tmp_path: Path) -> None:
+    address = 'module.endpoint["demo"].aws_sagemaker_model.this'
+    values = {"vpc_config": [{"subnets": ["subnet-1"]}]}
+    unknown = {"execution_role_arn": True, "vpc_config": [{"security_group_ids": True}]}
+    document = flat_plan.configuration([("g000", _plan(address, values, unknown), "/x")], {"aws_sagemaker_model": SCHEMA})
+    del document["terraform"]["backend"]
+    flat_plan.write(tmp_path / "main.tf.json", document)
+    (tmp_path / ".terraform.lock.hcl").write_bytes((REPO_ROOT / "terraform/group/.terraform.lock.hcl").read_bytes())
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(REPO_ROOT / "terraform.rc"), "TF_DATA_DIR": str(tmp_path / ".terraform")}
+
+    for argv in (["init", "-backend=false", "-lockfile=readonly"], ["validate"]):
+        result = subprocess.run(["terraform", *argv, "-no-color"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _change(address: str, type_: str, tags: dict[str, str], after_unknown: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -72,18 +127,25 @@ def _change(address: str, type_: str, tags: dict[str, str], after_unknown: dict[
     }
 
 
-def test_same_resources_names_what_only_one_plan_creates() -> None:
+def test_same_resources_names_what_only_one_side_creates() -> None:
     tags = {"sagemaker-gitops:endpoint": "demo"}
     module_plan = {"resource_changes": [
         _change('module.endpoint["demo"].aws_sagemaker_endpoint.this', "aws_sagemaker_endpoint", tags),
         _change('module.endpoint["demo"].aws_cloudwatch_metric_alarm.errors', "aws_cloudwatch_metric_alarm", tags),
     ]}
-    flat_plan = {"resource_changes": [_change("aws_sagemaker_endpoint.x_demo", "aws_sagemaker_endpoint", tags)]}
+    flat = {"resource_changes": [
+        _change("aws_sagemaker_endpoint.r_demo", "aws_sagemaker_endpoint", tags),
+        _change("terraform_data.unknown", "terraform_data", {}),
+    ]}
 
-    assert flat.same_resources(module_plan, module_plan) == []
-    assert flat.same_resources(module_plan, flat_plan) == [
-        'only in the root module\'s plan: aws_cloudwatch_metric_alarm [["create"], {"sagemaker-gitops:endpoint": "demo"}] (x1)'
-    ]
+    assert flat_plan.same_resources([module_plan], module_plan) == []
+    assert flat_plan.same_resources([module_plan], flat) == ["only in the modules' plans: aws_cloudwatch_metric_alarm ['create'] (x1)"]
+
+
+def test_busy_time_counts_overlapping_commands_once() -> None:
+    second = 1_000_000_000
+    assert terraform_cases._busy([(0, 2 * second), (1 * second, 3 * second), (5 * second, 6 * second)]) == 4.0
+    assert terraform_cases._busy([]) == 0.0
 
 
 def test_large_plan_clones_endpoints_up_to_the_requested_count() -> None:
@@ -129,7 +191,7 @@ def test_bench_quick_run_measures_every_section(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900, check=False,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800, check=False,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
@@ -139,3 +201,5 @@ def test_bench_quick_run_measures_every_section(tmp_path: Path) -> None:
     assert "not available" not in text, text
     assert "plans differ" not in text, text
     assert "- Tools: terraform 1." in text
+    assert "one-endpoint change" in text and "every state" in text and "one group state" in text
+    assert "## Quota figures" in text and "quotas of prod:" in text

@@ -133,6 +133,16 @@ class AccountReader:
         return capacity.Account(per_type, total, dict(sorted(in_use.items())), self.where)
 
 
+def prefetch(reader: AccountReader) -> None:
+    """Look up quotas and running endpoints now (e.g. while Terraform plans); a failure is left
+    for `review`, which asks again and turns it into its one-line note."""
+    try:
+        reader.quotas()
+        reader.running()
+    except Exception:  # noqa: BLE001, S110 - review() repeats the call and reports the failure
+        pass
+
+
 def reader_for(env: Environment, aws_env: Mapping[str, str]) -> AccountReader:
     session, kwargs = session_for(aws_env)
     region = env.settings.aws.region
@@ -210,10 +220,12 @@ def review(
     reader: AccountReader | None,
     *,
     account_note: str = "",
+    deployments: dict[str, Any] | None = None,
 ) -> capacity.CapacityReport:
-    """The capacity report of an environment's plans (one per state); `reader` None: quotas unknown."""
+    """The capacity report of an environment's plans (one per state); `reader` None: quotas unknown.
+    `deployments` (catalog name → resolved `deployment`) saves loading the catalog again."""
     plans = [load_plan(p) for p in plan_paths]
-    deployments = deployments_of(root, env.name)
+    deployments = deployments_of(root, env.name) if deployments is None else deployments
     region = env.settings.aws.region
     hint = f"`{PRICES_COMMAND.format(env=env.name)}` fetches them from the AWS Price List API into `{prices_file(root, region).relative_to(root).as_posix()}`."
     draft = capacity.report(env.name, plans, deployments=deployments)

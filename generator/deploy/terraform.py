@@ -99,8 +99,19 @@ def build_command(binary: str, command: str, *args: str, **options: object) -> l
     return Terraform(terraform_bin_path=binary).generate_cmd_string(command, *args, **options)
 
 
+_CHECKED: dict[tuple[Path, str | None], str] = {}
+
+
 def check_toolchain(root: Path) -> str:
-    """Return the terraform binary, or explain exactly what is missing."""
+    """Return the terraform binary, or explain exactly what is missing. Checked once per process
+    and binary: every state of a plan asks."""
+    key = (root, shutil.which("terraform"))
+    if key not in _CHECKED:
+        _CHECKED[key] = _check_toolchain(root)
+    return _CHECKED[key]
+
+
+def _check_toolchain(root: Path) -> str:
     binary = shutil.which("terraform")
     if binary is None:
         raise UsageError("fix: install Terraform >= 1.7 and put `terraform` on PATH — it was not found")

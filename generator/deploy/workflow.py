@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -76,9 +77,9 @@ def state_dir(root: Path, state: State) -> Path:
     return build_dir(root, state.environment) / state.name
 
 
-def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State]]:
-    """Validate everything, render the environment's files, build the Lambda zip; return the
-    environment and the states chosen (every state, or the one named)."""
+def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State], dict[str, object]]:
+    """Validate, render and package; returns the environment, the chosen states and every
+    endpoint's resolved `deployment` settings (for the capacity review)."""
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
@@ -97,7 +98,8 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
     for path in changed:
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
-    return repo.environments[env_name], chosen
+    deployments = {name: endpoint.settings.deployment for name, endpoint in resolved.get(env_name, {}).items()}
+    return repo.environments[env_name], chosen, deployments
 
 
 @contextmanager
@@ -196,6 +198,17 @@ def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, s
     return PlanResult(state, plan_file, plan_json, changes)
 
 
+def _meanwhile(env: Environment, aws_env: dict[str, str], readers: list[capacity_check.AccountReader]) -> None:
+    """What the review needs, done while Terraform plans (boto3 is imported here, too)."""
+    summary.prepare()
+    try:
+        reader = capacity_check.reader_for(env, aws_env)
+    except Exception:  # noqa: BLE001 - made again, and its failure reported, after the plans
+        return
+    capacity_check.prefetch(reader)
+    readers.append(reader)
+
+
 def plan(
     root: Path,
     env_name: str,
@@ -209,19 +222,27 @@ def plan(
 ) -> EnvironmentPlan:
     """Plan every state (or `state`); the review of all of them goes to build/<env>/plan.md, of
     one state to build/<env>/<state>/plan.md. `out` gets a copy of the one state's plan file."""
-    env, chosen = prepare(root, env_name, state)
+    env, chosen, deployments = prepare(root, env_name, state)
     if out is not None and len(chosen) != 1:
         raise UsageError("fix: pass --state NAME with --out — a plan file holds the plan of one state")
     with aws_for(root, env, role=role) as aws_env:
+        # While Terraform plans, this process only waits: the account's quotas and running
+        # endpoints are read (boto3 imported) and the summary's template compiled meanwhile, so
+        # the review does not add them after the last plan (measured by `make bench`).
+        readers: list[capacity_check.AccountReader] = []
+        meanwhile = threading.Thread(target=_meanwhile, args=(env, aws_env, readers), name="prefetch", daemon=True)
+        meanwhile.start()
         results = _each(
             root,
             chosen,
             parallelism or default_parallelism(),
             lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
         )
+        meanwhile.join()
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
-        capacity_report = capacity_check.review(root, env, [r.plan_json for r in results], capacity_check.reader_for(env, aws_env))
+        reader = readers[0] if readers else capacity_check.reader_for(env, aws_env)
+        capacity_report = capacity_check.review(root, env, [r.plan_json for r in results], reader, deployments=deployments)
     for shortfall in capacity_report.shortfalls:
         say(f"capacity shortfall: {shortfall.message}")
     if out is not None:
@@ -251,7 +272,7 @@ def apply(
     """Plan and apply that exact plan, base first and then the groups (the reverse to destroy).
     With `plan_file`, apply that reviewed plan of one state instead of planning again.
     Locally the emulator keeps running so the state survives."""
-    env, chosen = prepare(root, env_name, state)
+    env, chosen, _ = prepare(root, env_name, state)
     if plan_file is not None:
         if len(chosen) != 1:
             raise UsageError("fix: pass --state NAME with --plan-file — a plan file holds the plan of one state")
