@@ -480,8 +480,8 @@ _EXPLANATIONS = [
      "Lambda endpoint's security group) are API calls the flat file does not make; on top of that the module "
      "evaluation cost of the row above. Two at once use both cores, but so does one Terraform process planning "
      "the flat file (its graph walk runs ten nodes at once)."),
-    ("glue", "What remains is starting Python and importing the generator, loading and validating the catalog, "
-     "rendering, the capacity check's calls to the emulator and writing the review summary."),
+    ("no Terraform command overlaps", "What remains is starting Python and importing the generator, loading and validating the catalog, "
+     "rendering and packaging before the first Terraform command, then rendering the review summary and the capacity table after the last one; the account look-ups and the template compile while Terraform plans."),
     ("`summary` CLI", "The summary process starts Python, imports jinja2 and the summarizer, parses the plan with "
      "orjson, summarises it and renders the markdown; see the in-process row for the summarising part."),
     ("`validate` + `render --all`", "Parsing is libyaml's C parser plus PyYAML's Python constructor. The generator "
