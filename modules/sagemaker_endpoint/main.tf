@@ -1,6 +1,6 @@
 locals {
   # Known at plan time (the Lambda ARN may not be), so it can drive count.
-  needs_credentials = var.registry_auth != "none"
+  needs_credentials = var.runtime.registry_auth != "none"
 
   # Models and endpoint configurations are immutable: every argument but tags forces a new one.
   # Their names end in a hash of exactly those arguments, so a change creates a new object beside
@@ -9,50 +9,67 @@ locals {
   # apply (the security group ID on first create, a role ARN while the role is replaced) makes
   # the name unknown only when the model has to be replaced anyway.
   model_content = {
-    image                    = var.image
-    model_data_url           = var.model_data_url
-    container_environment    = var.container_environment
-    credentials_lambda_arn   = local.needs_credentials ? var.credentials_lambda_arn : null
-    enable_network_isolation = var.enable_network_isolation
-    execution_role_arn       = var.execution_role_arn
-    subnet_ids               = sort(var.subnet_ids)
-    security_group_ids       = sort(var.security_group_ids)
+    image                    = var.endpoint.image
+    model_data_url           = var.endpoint.model_data_url
+    container_environment    = var.endpoint.container_environment
+    credentials_lambda_arn   = local.needs_credentials ? var.runtime.credentials_lambda_arn : null
+    enable_network_isolation = var.endpoint.enable_network_isolation
+    execution_role_arn       = var.runtime.execution_role_arn
+    subnet_ids               = sort(var.runtime.subnet_ids)
+    security_group_ids       = sort(var.runtime.security_group_ids)
   }
   model_name = "${var.name}-${substr(sha256(jsonencode(local.model_content)), 0, local.hash_length)}"
 
   configuration_content = {
     model_name   = local.model_name
-    variants     = { for name, v in var.variants : name => [v.instance_type, v.initial_instance_count, local.variant_weights[name]] }
-    kms_key_arn  = var.kms_key_arn
-    data_capture = var.data_capture
+    variants     = { for name, v in var.endpoint.variants : name => [v.instance_type, v.initial_instance_count, local.variant_weights[name]] }
+    kms_key_arn  = var.runtime.kms_key_arn
+    data_capture = var.endpoint.data_capture
   }
   endpoint_configuration_name = "${var.name}-${substr(sha256(jsonencode(local.configuration_content)), 0, local.hash_length)}"
 
   # Weights are relative, and 5.100.0 reads them back as 32-bit floats: 0.8 returns as
   # 0.800000011920929 and forces a new configuration on every plan. Whole numbers (percent
   # points of the given weight, at least 1) are exact in 32 bits and keep the same split.
-  variant_weights = { for name, v in var.variants : name => max(1, floor(v.initial_variant_weight * 100 + 0.5)) }
+  variant_weights = { for name, v in var.endpoint.variants : name => max(1, floor(v.initial_variant_weight * 100 + 0.5)) }
 
   # 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's 63 characters.
   hash_length = 10
 
   # Deployment guardrails: the module's own rollback alarm and the variants that autoscale.
   errors_alarm_name   = "${var.name}-invocation-5xx-errors"
-  create_errors_alarm = try(var.deployment.rollback_on_5xx_errors_per_minute, null) != null
+  create_errors_alarm = try(var.endpoint.deployment.rollback_on_5xx_errors_per_minute, null) != null
 
   # The module's own alarm is named after the endpoint only: changing its threshold updates the
   # alarm, not the endpoint's deployment configuration.
-  rollback_alarm_names = var.deployment == null ? [] : concat(
+  rollback_alarm_names = var.endpoint.deployment == null ? [] : concat(
     local.create_errors_alarm ? [local.errors_alarm_name] : [],
-    var.deployment.rollback_alarm_names,
+    var.endpoint.deployment.rollback_alarm_names,
   )
 
-  autoscaled_variants = { for name, v in var.variants : name => v.autoscaling if v.autoscaling != null }
+  autoscaled_variants = { for name, v in var.endpoint.variants : name => v.autoscaling if v.autoscaling != null }
 
   # A blue/green update may take the maximum execution timeout plus the termination wait.
-  await_timeout_seconds = var.deployment == null ? 3600 : (
-    coalesce(var.deployment.maximum_execution_timeout_seconds, 3600) + var.deployment.termination_wait_seconds + 300
+  await_timeout_seconds = var.endpoint.deployment == null ? 3600 : (
+    coalesce(var.endpoint.deployment.maximum_execution_timeout_seconds, 3600) + var.endpoint.deployment.termination_wait_seconds + 300
   )
+
+  # Every reference from one resource of this module to another goes through one of these locals.
+  # The root calls the module once per endpoint (for_each), and Terraform builds the apply graph
+  # (also at the end of every plan, to check it) from the module's static declarations: a direct
+  # reference such as `aws_sagemaker_model.this.name` becomes an edge from every instance of the
+  # referring resource to every instance of the referenced one, n² edges for n endpoints, and a
+  # plan of 200 endpoints spent seconds building that graph (hashicorp/terraform#31072). A local
+  # is one node between them: 2n edges. The order stays what the rollout needs, only coarser
+  # across endpoints: configurations are created after the models (of every endpoint of the
+  # apply), endpoints after the configurations, and a previous configuration is destroyed after
+  # its successor's dependents, because the state records the same dependencies (Terraform
+  # follows references through locals).
+  live_model_name         = aws_sagemaker_model.this.name
+  live_configuration_name = aws_sagemaker_endpoint_configuration.this.name
+  live_endpoint_arn       = aws_sagemaker_endpoint.this.arn
+  live_endpoint_name      = aws_sagemaker_endpoint.this.name
+  live_scalable_targets   = aws_appautoscaling_target.variant
 }
 
 ################################################################################
@@ -62,15 +79,15 @@ locals {
 resource "aws_sagemaker_model" "this" {
   #checkov:skip=CKV_AWS_370:Network isolation is a per-endpoint catalog setting (enable_network_isolation): containers that call services in the VPC need it off, and the image pull goes through the VPC either way.
   name                     = local.model_name
-  execution_role_arn       = var.execution_role_arn
-  enable_network_isolation = var.enable_network_isolation
-  tags                     = var.tags
+  execution_role_arn       = var.runtime.execution_role_arn
+  enable_network_isolation = var.endpoint.enable_network_isolation
+  tags                     = var.endpoint.tags
 
   primary_container {
-    image          = var.image
+    image          = var.endpoint.image
     mode           = "SingleModel"
-    model_data_url = var.model_data_url
-    environment    = var.container_environment
+    model_data_url = var.endpoint.model_data_url
+    environment    = var.endpoint.container_environment
 
     # The image is pulled from the private registry through the model's VPC, never the internet.
     image_config {
@@ -80,23 +97,23 @@ resource "aws_sagemaker_model" "this" {
         for_each = local.needs_credentials ? [1] : []
 
         content {
-          repository_credentials_provider_arn = var.credentials_lambda_arn
+          repository_credentials_provider_arn = var.runtime.credentials_lambda_arn
         }
       }
     }
   }
 
   vpc_config {
-    subnets            = var.subnet_ids
-    security_group_ids = var.security_group_ids
+    subnets            = var.runtime.subnet_ids
+    security_group_ids = var.runtime.security_group_ids
   }
 
   lifecycle {
     create_before_destroy = true
 
     precondition {
-      condition     = local.needs_credentials == (var.credentials_lambda_arn != null)
-      error_message = "credentials_lambda_arn must be set exactly when registry_auth is basic or bearer."
+      condition     = local.needs_credentials == (var.runtime.credentials_lambda_arn != null)
+      error_message = "runtime.credentials_lambda_arn must be set exactly when runtime.registry_auth is basic or bearer."
     }
   }
 }
@@ -107,15 +124,15 @@ resource "aws_sagemaker_model" "this" {
 
 resource "aws_sagemaker_endpoint_configuration" "this" {
   name        = local.endpoint_configuration_name
-  kms_key_arn = var.kms_key_arn
-  tags        = var.tags
+  kms_key_arn = var.runtime.kms_key_arn
+  tags        = var.endpoint.tags
 
   dynamic "production_variants" {
-    for_each = var.variants
+    for_each = var.endpoint.variants
 
     content {
       variant_name           = production_variants.key
-      model_name             = aws_sagemaker_model.this.name
+      model_name             = local.live_model_name
       instance_type          = production_variants.value.instance_type
       initial_instance_count = production_variants.value.initial_instance_count
       initial_variant_weight = local.variant_weights[production_variants.key]
@@ -123,7 +140,7 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
   }
 
   dynamic "data_capture_config" {
-    for_each = var.data_capture == null ? [] : [var.data_capture]
+    for_each = var.endpoint.data_capture == null ? [] : [var.endpoint.data_capture]
 
     content {
       enable_capture              = true
@@ -163,11 +180,11 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
 # because its name is the catalog name and nothing else about it forces a new endpoint.
 resource "aws_sagemaker_endpoint" "this" {
   name                 = var.name
-  endpoint_config_name = aws_sagemaker_endpoint_configuration.this.name
-  tags                 = var.tags
+  endpoint_config_name = local.live_configuration_name
+  tags                 = var.endpoint.tags
 
   dynamic "deployment_config" {
-    for_each = var.deployment == null ? [] : [var.deployment]
+    for_each = var.endpoint.deployment == null ? [] : [var.endpoint.deployment]
 
     content {
       blue_green_update_policy {
@@ -230,16 +247,16 @@ resource "terraform_data" "await_endpoint_update" {
   count = var.await_endpoint_update ? 1 : 0
 
   triggers_replace = {
-    endpoint_arn                = aws_sagemaker_endpoint.this.arn
-    endpoint_configuration_name = aws_sagemaker_endpoint_configuration.this.name
+    endpoint_arn                = local.live_endpoint_arn
+    endpoint_configuration_name = local.live_configuration_name
   }
 
   provisioner "local-exec" {
     # python3 with boto3; SAGEMAKER_GITOPS_PYTHON (set by the project's Terraform runner) wins.
     command = join(" ", [
       "\"$${SAGEMAKER_GITOPS_PYTHON:-python3}\"", "${path.module}/scripts/await_endpoint.py",
-      "--endpoint-arn", aws_sagemaker_endpoint.this.arn,
-      "--configuration", aws_sagemaker_endpoint_configuration.this.name,
+      "--endpoint-arn", local.live_endpoint_arn,
+      "--configuration", local.live_configuration_name,
       "--timeout", local.await_timeout_seconds,
     ])
   }
@@ -258,16 +275,16 @@ resource "aws_cloudwatch_metric_alarm" "invocation_5xx_errors" {
   alarm_name          = local.errors_alarm_name
   alarm_description   = "Server errors of endpoint ${var.name} across its variants; rolls a blue/green deployment back."
   comparison_operator = "GreaterThanThreshold"
-  threshold           = var.deployment.rollback_on_5xx_errors_per_minute
+  threshold           = var.endpoint.deployment.rollback_on_5xx_errors_per_minute
   evaluation_periods  = 1
   treat_missing_data  = "notBreaching"
-  tags                = var.tags
+  tags                = var.endpoint.tags
 
   dynamic "metric_query" {
-    for_each = var.variants
+    for_each = var.endpoint.variants
 
     content {
-      id = "v${index(keys(var.variants), metric_query.key)}"
+      id = "v${index(keys(var.endpoint.variants), metric_query.key)}"
 
       metric {
         namespace   = "AWS/SageMaker"
@@ -284,7 +301,7 @@ resource "aws_cloudwatch_metric_alarm" "invocation_5xx_errors" {
 
   metric_query {
     id          = "errors"
-    expression  = "SUM([${join(",", [for i, _ in keys(var.variants) : "v${i}"])}])"
+    expression  = "SUM([${join(",", [for i, _ in keys(var.endpoint.variants) : "v${i}"])}])"
     label       = "Invocation5XXErrors of all variants"
     return_data = true
   }
@@ -298,10 +315,10 @@ resource "aws_appautoscaling_target" "variant" {
 
   service_namespace  = "sagemaker"
   scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
-  resource_id        = "endpoint/${aws_sagemaker_endpoint.this.name}/variant/${each.key}"
+  resource_id        = "endpoint/${local.live_endpoint_name}/variant/${each.key}"
   min_capacity       = each.value.min_capacity
   max_capacity       = each.value.max_capacity
-  tags               = var.tags
+  tags               = var.endpoint.tags
 }
 
 resource "aws_appautoscaling_policy" "invocations_per_instance" {
@@ -309,9 +326,9 @@ resource "aws_appautoscaling_policy" "invocations_per_instance" {
 
   name               = "${var.name}-${each.key}-invocations-per-instance"
   policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.variant[each.key].service_namespace
-  scalable_dimension = aws_appautoscaling_target.variant[each.key].scalable_dimension
-  resource_id        = aws_appautoscaling_target.variant[each.key].resource_id
+  service_namespace  = local.live_scalable_targets[each.key].service_namespace
+  scalable_dimension = local.live_scalable_targets[each.key].scalable_dimension
+  resource_id        = local.live_scalable_targets[each.key].resource_id
 
   target_tracking_scaling_policy_configuration {
     target_value       = each.value.target_invocations_per_instance

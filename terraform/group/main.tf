@@ -104,23 +104,29 @@ module "iam" {
 # Endpoints
 ################################################################################
 
+# One argument per kind of input (the catalog's endpoint, what it runs with): Terraform evaluates
+# every argument of every instance on its own, so fewer arguments plan faster at scale.
 module "endpoint" {
   source   = "../../modules/sagemaker_endpoint"
   for_each = var.endpoints
 
-  name                     = each.key
-  image                    = each.value.image
-  execution_role_arn       = module.iam[0].iam_role_arn
-  registry_auth            = var.registries[each.value.registry].auth
-  credentials_lambda_arn   = try(module.naming.credentials_function_arns[each.value.registry], null)
-  subnet_ids               = var.network.subnet_ids
-  security_group_ids       = [module.registry_clients[0].security_group_id]
-  variants                 = each.value.variants
-  container_environment    = each.value.container_environment
-  model_data_url           = each.value.model_data_url
-  enable_network_isolation = each.value.enable_network_isolation
-  kms_key_arn              = var.kms_key_arn
-  data_capture             = each.value.data_capture
-  deployment               = each.value.deployment
-  tags                     = merge(each.value.tags, { "sagemaker-gitops:endpoint" = each.key, "sagemaker-gitops:group" = var.group })
+  name = each.key
+  endpoint = {
+    image                    = each.value.image
+    variants                 = each.value.variants
+    container_environment    = each.value.container_environment
+    model_data_url           = each.value.model_data_url
+    enable_network_isolation = each.value.enable_network_isolation
+    data_capture             = each.value.data_capture
+    deployment               = each.value.deployment
+    tags                     = merge(each.value.tags, { "sagemaker-gitops:endpoint" = each.key, "sagemaker-gitops:group" = var.group })
+  }
+  runtime = {
+    execution_role_arn     = module.iam[0].iam_role_arn
+    registry_auth          = var.registries[each.value.registry].auth
+    credentials_lambda_arn = try(module.naming.credentials_function_arns[each.value.registry], null)
+    subnet_ids             = var.network.subnet_ids
+    security_group_ids     = [module.registry_clients[0].security_group_id]
+    kms_key_arn            = var.kms_key_arn
+  }
 }

@@ -9,15 +9,19 @@ mock_provider "aws" {
 }
 
 variables {
-  name                   = "fraud-scorer"
-  image                  = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-  execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
-  registry_auth          = "basic"
-  credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
-  subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids     = ["sg-0aaaaaaaaaaaaaaaa"]
-  variants = {
-    primary = { instance_type = "ml.m5.large", initial_instance_count = 1 }
+  name = "fraud-scorer"
+  endpoint = {
+    image = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+    variants = {
+      primary = { instance_type = "ml.m5.large", initial_instance_count = 1 }
+    }
+  }
+  runtime = {
+    execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+    registry_auth          = "basic"
+    credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+    subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    security_group_ids     = ["sg-0aaaaaaaaaaaaaaaa"]
   }
   await_endpoint_update = false
 }
@@ -31,7 +35,7 @@ run "image_is_pulled_through_the_vpc" {
   }
 
   assert {
-    condition     = aws_sagemaker_model.this.primary_container[0].image == var.image
+    condition     = aws_sagemaker_model.this.primary_container[0].image == var.endpoint.image
     error_message = "The container must run exactly the digest-pinned image."
   }
 }
@@ -82,7 +86,13 @@ run "every_given_security_group_reaches_the_model" {
   command = apply
 
   variables {
-    security_group_ids = ["sg-0aaaaaaaaaaaaaaaa", "sg-0dddddddddddddddd"]
+    runtime = {
+      execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+      registry_auth          = "basic"
+      credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+      subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      security_group_ids     = ["sg-0aaaaaaaaaaaaaaaa", "sg-0dddddddddddddddd"]
+    }
   }
 
   assert {
@@ -98,8 +108,13 @@ run "anonymous_registry_needs_no_lambda" {
   command = apply
 
   variables {
-    registry_auth          = "none"
-    credentials_lambda_arn = null
+    runtime = {
+      execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+      registry_auth          = "none"
+      credentials_lambda_arn = null
+      subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      security_group_ids     = ["sg-0aaaaaaaaaaaaaaaa"]
+    }
   }
 
   assert {
@@ -117,9 +132,15 @@ run "container_settings_reach_the_model" {
   command = apply
 
   variables {
-    container_environment    = { LOG_LEVEL = "info" }
-    model_data_url           = "s3://example-artifacts/fraud-scorer/model.tar.gz"
-    enable_network_isolation = true
+    endpoint = {
+      image = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        primary = { instance_type = "ml.m5.large", initial_instance_count = 1 }
+      }
+      container_environment    = { LOG_LEVEL = "info" }
+      model_data_url           = "s3://example-artifacts/fraud-scorer/model.tar.gz"
+      enable_network_isolation = true
+    }
   }
 
   assert {
@@ -129,12 +150,12 @@ run "container_settings_reach_the_model" {
 
   assert {
     condition     = aws_sagemaker_model.this.primary_container[0].model_data_url == "s3://example-artifacts/fraud-scorer/model.tar.gz"
-    error_message = "model_data_url must reach the model."
+    error_message = "endpoint.model_data_url must reach the model."
   }
 
   assert {
     condition     = aws_sagemaker_model.this.enable_network_isolation == true
-    error_message = "enable_network_isolation must be configurable."
+    error_message = "endpoint.enable_network_isolation must be configurable."
   }
 }
 
@@ -142,20 +163,28 @@ run "tagged_image_is_rejected" {
   command = plan
 
   variables {
-    image = "registry.example.com/risk/fraud-scorer:latest"
+    endpoint = {
+      image = "registry.example.com/risk/fraud-scorer:latest"
+      variants = {
+        primary = { instance_type = "ml.m5.large", initial_instance_count = 1 }
+      }
+    }
   }
 
-  expect_failures = [var.image]
+  expect_failures = [var.endpoint]
 }
 
 run "non_ml_instance_type_is_rejected" {
   command = plan
 
   variables {
-    variants = { primary = { instance_type = "m5.large", initial_instance_count = 1 } }
+    endpoint = {
+      image    = "registry.example.com/risk/fraud-scorer@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = { primary = { instance_type = "m5.large", initial_instance_count = 1 } }
+    }
   }
 
-  expect_failures = [var.variants]
+  expect_failures = [var.endpoint]
 }
 
 run "overlong_name_is_rejected" {
@@ -172,31 +201,49 @@ run "no_security_group_is_rejected" {
   command = plan
 
   variables {
-    security_group_ids = []
+    runtime = {
+      execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+      registry_auth          = "basic"
+      credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+      subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      security_group_ids     = []
+    }
   }
 
-  expect_failures = [var.security_group_ids]
+  expect_failures = [var.runtime]
 }
 
 run "more_than_five_security_groups_are_rejected" {
   command = plan
 
   variables {
-    security_group_ids = [
-      "sg-01111111111111111", "sg-02222222222222222", "sg-03333333333333333",
-      "sg-04444444444444444", "sg-05555555555555555", "sg-06666666666666666",
-    ]
+    runtime = {
+      execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+      registry_auth          = "basic"
+      credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+      subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      security_group_ids = [
+        "sg-01111111111111111", "sg-02222222222222222", "sg-03333333333333333",
+        "sg-04444444444444444", "sg-05555555555555555", "sg-06666666666666666",
+      ]
+    }
   }
 
-  expect_failures = [var.security_group_ids]
+  expect_failures = [var.runtime]
 }
 
 run "security_group_name_instead_of_id_is_rejected" {
   command = plan
 
   variables {
-    security_group_ids = ["registry-clients"]
+    runtime = {
+      execution_role_arn     = "arn:aws:iam::111122223333:role/example-execution"
+      registry_auth          = "basic"
+      credentials_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:example-creds"
+      subnet_ids             = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      security_group_ids     = ["registry-clients"]
+    }
   }
 
-  expect_failures = [var.security_group_ids]
+  expect_failures = [var.runtime]
 }

@@ -9,14 +9,18 @@ mock_provider "aws" {
 }
 
 variables {
-  name               = "recommender"
-  image              = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-  execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
-  subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
-  security_group_ids = ["sg-0aaaaaaaaaaaaaaaa"]
-  variants = {
-    baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
-    compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+  name = "recommender"
+  endpoint = {
+    image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+    variants = {
+      baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+      compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+    }
+  }
+  runtime = {
+    execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
+    subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
+    security_group_ids = ["sg-0aaaaaaaaaaaaaaaa"]
   }
   await_endpoint_update = false
 }
@@ -62,7 +66,13 @@ run "digest_change_renames_model_and_configuration" {
   command = apply
 
   variables {
-    image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000002"
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000002"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+    }
   }
 
   assert {
@@ -75,7 +85,11 @@ run "security_group_change_renames_model_and_configuration" {
   command = apply
 
   variables {
-    security_group_ids = ["sg-0bbbbbbbbbbbbbbbb"]
+    runtime = {
+      execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
+      subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
+      security_group_ids = ["sg-0bbbbbbbbbbbbbbbb"]
+    }
   }
 
   assert {
@@ -93,7 +107,11 @@ run "two_security_groups" {
   command = apply
 
   variables {
-    security_group_ids = ["sg-0aaaaaaaaaaaaaaaa", "sg-0bbbbbbbbbbbbbbbb"]
+    runtime = {
+      execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
+      subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
+      security_group_ids = ["sg-0aaaaaaaaaaaaaaaa", "sg-0bbbbbbbbbbbbbbbb"]
+    }
   }
 
   assert {
@@ -106,7 +124,11 @@ run "security_group_order_renames_nothing" {
   command = apply
 
   variables {
-    security_group_ids = ["sg-0bbbbbbbbbbbbbbbb", "sg-0aaaaaaaaaaaaaaaa"]
+    runtime = {
+      execution_role_arn = "arn:aws:iam::111122223333:role/example-execution"
+      subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa"]
+      security_group_ids = ["sg-0bbbbbbbbbbbbbbbb", "sg-0aaaaaaaaaaaaaaaa"]
+    }
   }
 
   assert {
@@ -122,9 +144,12 @@ run "instance_count_change_renames_configuration_only" {
   command = apply
 
   variables {
-    variants = {
-      baseline = { instance_type = "ml.m5.large", initial_instance_count = 2, initial_variant_weight = 0.8 }
-      compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 2, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
     }
   }
 
@@ -143,7 +168,14 @@ run "tag_change_renames_nothing" {
   command = apply
 
   variables {
-    tags = { team = "discovery" }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+      tags = { team = "discovery" }
+    }
   }
 
   assert {
@@ -196,14 +228,21 @@ run "canary_deployment_with_rollback_alarms" {
   command = apply
 
   variables {
-    deployment = {
-      traffic_routing                   = "CANARY"
-      step_percent                      = 10
-      wait_interval_seconds             = 300
-      termination_wait_seconds          = 600
-      maximum_execution_timeout_seconds = 1800
-      rollback_alarm_names              = ["recommender-latency"]
-      rollback_on_5xx_errors_per_minute = 5
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+      deployment = {
+        traffic_routing                   = "CANARY"
+        step_percent                      = 10
+        wait_interval_seconds             = 300
+        termination_wait_seconds          = 600
+        maximum_execution_timeout_seconds = 1800
+        rollback_alarm_names              = ["recommender-latency"]
+        rollback_on_5xx_errors_per_minute = 5
+      }
     }
   }
 
@@ -241,7 +280,14 @@ run "linear_deployment" {
   command = apply
 
   variables {
-    deployment = { traffic_routing = "LINEAR", step_percent = 25, wait_interval_seconds = 120 }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+      deployment = { traffic_routing = "LINEAR", step_percent = 25, wait_interval_seconds = 120 }
+    }
   }
 
   assert {
@@ -257,21 +303,35 @@ run "canary_without_step_is_rejected" {
   command = plan
 
   variables {
-    deployment = { traffic_routing = "CANARY" }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+      deployment = { traffic_routing = "CANARY" }
+    }
   }
 
-  expect_failures = [var.deployment]
+  expect_failures = [var.endpoint]
 }
 
 run "data_capture_is_configured_when_asked" {
   command = apply
 
   variables {
-    data_capture = {
-      destination_s3_uri  = "s3://example-capture/recommender"
-      sampling_percentage = 20
-      capture_modes       = ["Input"]
-      json_content_types  = ["application/json"]
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
+        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
+      }
+      data_capture = {
+        destination_s3_uri  = "s3://example-capture/recommender"
+        sampling_percentage = 20
+        capture_modes       = ["Input"]
+        json_content_types  = ["application/json"]
+      }
     }
   }
 
@@ -283,7 +343,7 @@ run "data_capture_is_configured_when_asked" {
       [for o in aws_sagemaker_endpoint_configuration.this.data_capture_config[0].capture_options : o.capture_mode] == ["Input"] &&
       aws_sagemaker_endpoint_configuration.this.data_capture_config[0].capture_content_type_header[0].json_content_types == toset(["application/json"])
     )
-    error_message = "data_capture must reach the endpoint configuration."
+    error_message = "endpoint.data_capture must reach the endpoint configuration."
   }
 
   assert {
@@ -296,13 +356,16 @@ run "autoscaling_tracks_invocations_per_instance" {
   command = apply
 
   variables {
-    variants = {
-      baseline = {
-        instance_type          = "ml.m5.large"
-        initial_instance_count = 2
-        autoscaling            = { min_capacity = 2, max_capacity = 6, target_invocations_per_instance = 750 }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = {
+          instance_type          = "ml.m5.large"
+          initial_instance_count = 2
+          autoscaling            = { min_capacity = 2, max_capacity = 6, target_invocations_per_instance = 750 }
+        }
+        compute = { instance_type = "ml.c5.large", initial_instance_count = 1 }
       }
-      compute = { instance_type = "ml.c5.large", initial_instance_count = 1 }
     }
   }
 
@@ -335,16 +398,19 @@ run "autoscaling_min_above_max_is_rejected" {
   command = plan
 
   variables {
-    variants = {
-      baseline = {
-        instance_type          = "ml.m5.large"
-        initial_instance_count = 1
-        autoscaling            = { min_capacity = 4, max_capacity = 2, target_invocations_per_instance = 100 }
+    endpoint = {
+      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
+      variants = {
+        baseline = {
+          instance_type          = "ml.m5.large"
+          initial_instance_count = 1
+          autoscaling            = { min_capacity = 4, max_capacity = 2, target_invocations_per_instance = 100 }
+        }
       }
     }
   }
 
-  expect_failures = [var.variants]
+  expect_failures = [var.endpoint]
 }
 
 run "variant_weights_are_sent_as_whole_numbers" {
