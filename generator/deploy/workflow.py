@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from generator.catalog import quotas
 from generator.catalog.loader import Environment, load_repository, resolve
@@ -29,13 +29,14 @@ from generator.catalog.states import BASE, State, find
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
-from generator.deploy import capacity as capacity_check
 from generator.deploy import lambda_package
 from generator.deploy.aws_credentials import assume_role, check_credentials
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 from generator.emulator import launcher as emulator
 from generator.render.tfvars import obsolete_files, render_files
-from generator.review import capacity, summary
+
+if TYPE_CHECKING:
+    from generator.deploy.capacity import AccountReader
 
 T = TypeVar("T")
 Role = Literal["plan", "apply"]
@@ -198,8 +199,12 @@ def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, s
     return PlanResult(state, plan_file, plan_json, changes)
 
 
-def _meanwhile(env: Environment, aws_env: dict[str, str], readers: list[capacity_check.AccountReader]) -> None:
-    """What the review needs, done while Terraform plans (boto3 is imported here, too)."""
+def _meanwhile(env: Environment, aws_env: dict[str, str], readers: list[AccountReader]) -> None:
+    """What the review needs, done while Terraform plans: the review's modules and boto3 are
+    imported here, not when the command starts, so a plan's start waits for none of them."""
+    from generator.deploy import capacity as capacity_check
+    from generator.review import summary
+
     summary.prepare()
     try:
         reader = capacity_check.reader_for(env, aws_env)
@@ -229,7 +234,7 @@ def plan(
         # While Terraform plans, this process only waits: the account's quotas and running
         # endpoints are read (boto3 imported) and the summary's template compiled meanwhile, so
         # the review does not add them after the last plan (measured by `make bench`).
-        readers: list[capacity_check.AccountReader] = []
+        readers: list[AccountReader] = []
         meanwhile = threading.Thread(target=_meanwhile, args=(env, aws_env, readers), name="prefetch", daemon=True)
         meanwhile.start()
         results = _each(
@@ -239,6 +244,8 @@ def plan(
             lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
         )
         meanwhile.join()
+        from generator.deploy import capacity as capacity_check  # imported by `meanwhile` already
+        from generator.review import capacity, summary
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
         reader = readers[0] if readers else capacity_check.reader_for(env, aws_env)
