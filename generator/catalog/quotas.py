@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from generator.catalog.loader import Environment, Repository, ResolvedEndpoint
 from generator.common.errors import InvalidInput, Problem
+from generator.common.naming import credentials_function_arn
 
 # IAM's limit on a role's inline policies, in characters without white space; not adjustable.
 INLINE_POLICY_LIMIT = 10_240
@@ -70,7 +71,7 @@ def policy_characters(endpoints: list[ResolvedEndpoint], env: Environment) -> in
         s = e.settings
         registry = env.settings.registries[e.registry]
         if registry.auth != "none":
-            lists["invoke"].add(f"arn:aws-us-gov:lambda:{env.settings.aws.region}:{env.settings.aws.account_id}:function:sagemaker-gitops-{env.name}-{e.registry}-creds")
+            lists["invoke"].add(credentials_function_arn("aws-us-gov", env.settings.aws.region, env.settings.aws.account_id, env.name, e.registry))
         if s.model_data_url:
             lists["artifacts"].add("arn:aws-us-gov:s3:::" + s.model_data_url.removeprefix("s3://"))
         if s.data_capture is not None:

@@ -11,6 +11,7 @@ variables {
   }
 }
 
+# tests/test_naming.py expects the same names from generator/common/naming.py (the quota estimate).
 run "credentials_functions_for_authenticated_registries_only" {
   command = plan
 
