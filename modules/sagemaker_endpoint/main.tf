@@ -8,7 +8,12 @@ locals {
   # #21811, #40080), and an unchanged input never renames anything. A value that is unknown until
   # apply (the security group ID on first create, a role ARN while the role is replaced) makes
   # the name unknown only when the model has to be replaced anyway.
-  model_content = {
+  #
+  # The hash is 10 hex characters: 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's
+  # 63. The hashed content is spelled inside the name's expression rather than in locals of its
+  # own because every local is a graph node per endpoint: with hundreds of endpoints in a state,
+  # each node costs plan time (as do the module's outputs, hence one output object).
+  model_name = "${var.name}-${substr(sha256(jsonencode({
     image                    = var.endpoint.image
     model_data_url           = var.endpoint.model_data_url
     container_environment    = var.endpoint.container_environment
@@ -17,24 +22,19 @@ locals {
     execution_role_arn       = var.runtime.execution_role_arn
     subnet_ids               = sort(var.runtime.subnet_ids)
     security_group_ids       = sort(var.runtime.security_group_ids)
-  }
-  model_name = "${var.name}-${substr(sha256(jsonencode(local.model_content)), 0, local.hash_length)}"
+  })), 0, 10)}"
 
-  configuration_content = {
+  endpoint_configuration_name = "${var.name}-${substr(sha256(jsonencode({
     model_name   = local.model_name
     variants     = { for name, v in var.endpoint.variants : name => [v.instance_type, v.initial_instance_count, local.variant_weights[name]] }
     kms_key_arn  = var.runtime.kms_key_arn
     data_capture = var.endpoint.data_capture
-  }
-  endpoint_configuration_name = "${var.name}-${substr(sha256(jsonencode(local.configuration_content)), 0, local.hash_length)}"
+  })), 0, 10)}"
 
   # Weights are relative, and 5.100.0 reads them back as 32-bit floats: 0.8 returns as
   # 0.800000011920929 and forces a new configuration on every plan. Whole numbers (percent
   # points of the given weight, at least 1) are exact in 32 bits and keep the same split.
   variant_weights = { for name, v in var.endpoint.variants : name => max(1, floor(v.initial_variant_weight * 100 + 0.5)) }
-
-  # 48 (longest endpoint name) + "-" + 10 = 59, within SageMaker's 63 characters.
-  hash_length = 10
 
   # Deployment guardrails: the module's own rollback alarm and the variants that autoscale.
   errors_alarm_name   = "${var.name}-invocation-5xx-errors"
@@ -49,11 +49,6 @@ locals {
 
   autoscaled_variants = { for name, v in var.endpoint.variants : name => v.autoscaling if v.autoscaling != null }
 
-  # A blue/green update may take the maximum execution timeout plus the termination wait.
-  await_timeout_seconds = var.endpoint.deployment == null ? 3600 : (
-    coalesce(var.endpoint.deployment.maximum_execution_timeout_seconds, 3600) + var.endpoint.deployment.termination_wait_seconds + 300
-  )
-
   # Every reference from one resource of this module to another goes through one of these locals.
   # The root calls the module once per endpoint (for_each), and Terraform builds the apply graph
   # (also at the end of every plan, to check it) from the module's static declarations: a direct
@@ -67,8 +62,7 @@ locals {
   # follows references through locals).
   live_model_name         = aws_sagemaker_model.this.name
   live_configuration_name = aws_sagemaker_endpoint_configuration.this.name
-  live_endpoint_arn       = aws_sagemaker_endpoint.this.arn
-  live_endpoint_name      = aws_sagemaker_endpoint.this.name
+  live_endpoint           = aws_sagemaker_endpoint.this
   live_scalable_targets   = aws_appautoscaling_target.variant
 }
 
@@ -247,7 +241,7 @@ resource "terraform_data" "await_endpoint_update" {
   count = var.await_endpoint_update ? 1 : 0
 
   triggers_replace = {
-    endpoint_arn                = local.live_endpoint_arn
+    endpoint_arn                = local.live_endpoint.arn
     endpoint_configuration_name = local.live_configuration_name
   }
 
@@ -255,9 +249,12 @@ resource "terraform_data" "await_endpoint_update" {
     # python3 with boto3; SAGEMAKER_GITOPS_PYTHON (set by the project's Terraform runner) wins.
     command = join(" ", [
       "\"$${SAGEMAKER_GITOPS_PYTHON:-python3}\"", "${path.module}/scripts/await_endpoint.py",
-      "--endpoint-arn", local.live_endpoint_arn,
+      "--endpoint-arn", local.live_endpoint.arn,
       "--configuration", local.live_configuration_name,
-      "--timeout", local.await_timeout_seconds,
+      # A blue/green update may take the maximum execution timeout plus the termination wait.
+      "--timeout", var.endpoint.deployment == null ? 3600 : (
+        coalesce(var.endpoint.deployment.maximum_execution_timeout_seconds, 3600) + var.endpoint.deployment.termination_wait_seconds + 300
+      ),
     ])
   }
 }
@@ -315,7 +312,7 @@ resource "aws_appautoscaling_target" "variant" {
 
   service_namespace  = "sagemaker"
   scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
-  resource_id        = "endpoint/${local.live_endpoint_name}/variant/${each.key}"
+  resource_id        = "endpoint/${local.live_endpoint.name}/variant/${each.key}"
   min_capacity       = each.value.min_capacity
   max_capacity       = each.value.max_capacity
   tags               = var.endpoint.tags

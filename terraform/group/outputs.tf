@@ -2,9 +2,9 @@ output "sagemaker_endpoints" {
   description = "Endpoint name => live model and endpoint configuration names."
   value = {
     for name, m in module.endpoint : name => {
-      endpoint_arn           = m.sagemaker_endpoint_arn
-      model_name             = m.sagemaker_model_name
-      endpoint_configuration = m.sagemaker_endpoint_configuration_name
+      endpoint_arn           = m.sagemaker_endpoint.arn
+      model_name             = m.sagemaker_endpoint.model_name
+      endpoint_configuration = m.sagemaker_endpoint.endpoint_configuration_name
     }
   }
 }

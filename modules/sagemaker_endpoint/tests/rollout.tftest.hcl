@@ -76,7 +76,7 @@ run "digest_change_renames_model_and_configuration" {
   }
 
   assert {
-    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
+    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_endpoint.model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint.endpoint_configuration_name
     error_message = "A new image must give a new model and a new configuration name."
   }
 }
@@ -93,7 +93,7 @@ run "security_group_change_renames_model_and_configuration" {
   }
 
   assert {
-    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
+    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_endpoint.model_name && aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint.endpoint_configuration_name
     error_message = "vpc_config forces a new model: a changed security group list must give a new model (and so configuration) name, not a name collision."
   }
 
@@ -115,7 +115,7 @@ run "two_security_groups" {
   }
 
   assert {
-    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_model_name
+    condition     = aws_sagemaker_model.this.name != run.names_derive_from_content.sagemaker_endpoint.model_name
     error_message = "An added security group must give a new model name."
   }
 }
@@ -133,8 +133,8 @@ run "security_group_order_renames_nothing" {
 
   assert {
     condition = (
-      aws_sagemaker_model.this.name == run.two_security_groups.sagemaker_model_name &&
-      aws_sagemaker_endpoint_configuration.this.name == run.two_security_groups.sagemaker_endpoint_configuration_name
+      aws_sagemaker_model.this.name == run.two_security_groups.sagemaker_endpoint.model_name &&
+      aws_sagemaker_endpoint_configuration.this.name == run.two_security_groups.sagemaker_endpoint.endpoint_configuration_name
     )
     error_message = "The same security groups in another order must keep the model and configuration names."
   }
@@ -154,12 +154,12 @@ run "instance_count_change_renames_configuration_only" {
   }
 
   assert {
-    condition     = aws_sagemaker_model.this.name == run.names_derive_from_content.sagemaker_model_name
+    condition     = aws_sagemaker_model.this.name == run.names_derive_from_content.sagemaker_endpoint.model_name
     error_message = "A capacity change must keep the model."
   }
 
   assert {
-    condition     = aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
+    condition     = aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint.endpoint_configuration_name
     error_message = "A capacity change must give a new configuration name."
   }
 }
@@ -180,8 +180,8 @@ run "tag_change_renames_nothing" {
 
   assert {
     condition = (
-      aws_sagemaker_model.this.name == run.names_derive_from_content.sagemaker_model_name &&
-      aws_sagemaker_endpoint_configuration.this.name == run.names_derive_from_content.sagemaker_endpoint_configuration_name
+      aws_sagemaker_model.this.name == run.names_derive_from_content.sagemaker_endpoint.model_name &&
+      aws_sagemaker_endpoint_configuration.this.name == run.names_derive_from_content.sagemaker_endpoint.endpoint_configuration_name
     )
     error_message = "Tags are updated in place; they must not rename (and so replace) anything."
   }
@@ -347,7 +347,7 @@ run "data_capture_is_configured_when_asked" {
   }
 
   assert {
-    condition     = aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint_configuration_name
+    condition     = aws_sagemaker_endpoint_configuration.this.name != run.names_derive_from_content.sagemaker_endpoint.endpoint_configuration_name
     error_message = "Turning data capture on needs a new configuration name."
   }
 }
