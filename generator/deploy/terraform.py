@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,15 +101,17 @@ def build_command(binary: str, command: str, *args: str, **options: object) -> l
 
 
 _CHECKED: dict[tuple[Path, str | None], str] = {}
+_CHECKING = threading.Lock()  # states start side by side: one `terraform version` for all of them
 
 
 def check_toolchain(root: Path) -> str:
     """Return the terraform binary, or explain exactly what is missing. Checked once per process
     and binary: every state of a plan asks."""
     key = (root, shutil.which("terraform"))
-    if key not in _CHECKED:
-        _CHECKED[key] = _check_toolchain(root)
-    return _CHECKED[key]
+    with _CHECKING:
+        if key not in _CHECKED:
+            _CHECKED[key] = _check_toolchain(root)
+        return _CHECKED[key]
 
 
 def _check_toolchain(root: Path) -> str:

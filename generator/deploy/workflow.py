@@ -80,7 +80,13 @@ def state_dir(root: Path, state: State) -> Path:
 
 def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State], dict[str, object]]:
     """Validate, render and package; returns the environment, the chosen states and every
-    endpoint's resolved `deployment` settings (for the capacity review)."""
+    endpoint's resolved `deployment` settings (for the capacity review).
+
+    The Terraform toolchain is checked (`terraform version`) in a thread meanwhile: neither waits
+    for the other, and a missing tool is reported once the catalog is known to be valid."""
+    toolchain: list[BaseException | None] = []
+    checking = threading.Thread(target=_check_toolchain_into, args=(root, toolchain), name="toolchain", daemon=True)
+    checking.start()
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
@@ -100,7 +106,19 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
     deployments = {name: endpoint.settings.deployment for name, endpoint in resolved.get(env_name, {}).items()}
+    checking.join()
+    if toolchain and toolchain[0] is not None:
+        raise toolchain[0]
     return repo.environments[env_name], chosen, deployments
+
+
+def _check_toolchain_into(root: Path, outcome: list[BaseException | None]) -> None:
+    try:
+        check_toolchain(root)
+    except GeneratorError as exc:
+        outcome.append(exc)
+    else:
+        outcome.append(None)
 
 
 @contextmanager
