@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import synthetic, terraform_cases
-from bench.measure import CommandFailed, command, compare, peak_rss, quiet, run
+from bench.measure import CommandFailed, command, compare, peak_rss, quiet, repeat, run
 from bench.report import (
     Row,
     Target,
@@ -233,9 +234,31 @@ def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict |
             rows.append(_flat_row(what, f"{n} endpoints, {len(every)} states, {result.resources} resources", result, FULL_TARGET))
         except (CommandFailed, GeneratorError) as exc:
             rows.append(Row("2", what, f"{n} endpoints", None, note=_first_error(exc)))
+        rows += _fixed_cost_rows(settings, large)
 
         rows += _change_rows(settings, small, large)
     return rows, real_plan, versions
+
+
+FIXED_COST = "… not a target: `terraform plan` of a state with nothing in it, what every state costs before its first resource"
+
+
+def _fixed_cost_rows(settings: Settings, ws: terraform_cases.Workspace) -> list[Row]:
+    """What one more state costs however small it is: the `default` group, which the synthetic
+    catalog leaves empty (no endpoints, empty state), planned alone with the runner's command line."""
+    say(f"   the fixed cost of a state: plan of the empty default group, {settings.plan_runs} runs")
+    empty = [s for s in ws.states() if s.name == "default"]
+    if not empty:
+        return []
+    runner = ws.runner(empty[0])
+    runner.init()
+    plan_file = ws.root / "build" / "bench-plans" / "empty.tfplan"
+    plan_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        samples = repeat(lambda: runner.plan(plan_file), settings.plan_runs)
+    except (CommandFailed, GeneratorError) as exc:
+        return [Row("2", FIXED_COST, "the default group, no endpoints", None, note=_first_error(exc))]
+    return [Row("2", FIXED_COST, "the default group, no endpoints", samples.median)]
 
 
 def _apply(ws: terraform_cases.Workspace, state_names: Sequence[str]) -> None:
@@ -403,6 +426,14 @@ def _fmt_row(row: Row) -> str:
 def _explanation(row: Row, rows: Sequence[Row]) -> str:
     """The standing explanation of a missed target, with this run's own figures where they tell more."""
     text = next((why for key, why in _EXPLANATIONS if key in row.measurement and (key != "one-endpoint" or "groups of 100" in row.size or "groups of 2;" in row.size)), "")
+    if "every state" in row.measurement:
+        fixed = next((r for r in rows if r.measurement == FIXED_COST), None)
+        states = re.search(r"(\d+) states", row.size)
+        if fixed is not None and fixed.project is not None and states and row.baseline is not None:
+            count = int(states.group(1))
+            text += (f" In this run one empty state plans in {fixed.project:.1f} s: {count} states spend "
+                     f"{count * fixed.project:.0f} s of Terraform runs on that alone, as much as "
+                     f"{count * fixed.project / row.baseline:.2f}× the whole flat plan ({row.baseline:.1f} s), before any endpoint is planned.")
     if row.section == "4":
         startup = next((r for r in rows if r.measurement.startswith("CLI start-up")), None)
         inside = next((r for r in rows if r.section == "4" and r.measurement.startswith("…")), None)
@@ -465,21 +496,22 @@ _EXPLANATIONS = [
      "second change row (groups of 10 in both) shows what the other 990 endpoints add: rendering and checking a "
      "larger catalog, nothing in Terraform. A one-endpoint change in a 1,000-endpoint environment costs what it "
      "costs in an environment made only of its own group."),
-    ("one group state", "Per endpoint, `modules/sagemaker_endpoint` is a module instance with 13 validated "
-     "variables, locals that hash the model and configuration content, dynamic blocks and references between "
-     "its resources; Terraform evaluates all of that per instance and adds graph nodes for every variable, "
-     "local and output of every instance "
-     "([hashicorp/terraform#28170](https://github.com/hashicorp/terraform/issues/28170)), and connects "
-     "references between static declarations before it prunes them per instance "
-     "([#31072](https://github.com/hashicorp/terraform/issues/31072)). The flat file has literals only. The "
-     "remaining difference is Terraform's evaluation of the module, not the generator; removing the module's "
-     "variable validations or its content-hash locals would give up the checks and the replacement behaviour "
-     "its tests pin (`modules/sagemaker_endpoint/tests`), so it was not done."),
-    ("every state", "Each state is its own Terraform process: it starts the provider, configures it, reads "
-     "its (empty) state from S3 and writes a plan file, and the data sources each group reads (partition, the "
-     "Lambda endpoint's security group) are API calls the flat file does not make; on top of that the module "
-     "evaluation cost of the row above. Two at once use both cores, but so does one Terraform process planning "
-     "the flat file (its graph walk runs ten nodes at once)."),
+    ("one group state", "Per endpoint, the flat file has four resource blocks of literals; the group state has "
+     "one instance of `modules/sagemaker_endpoint`, and Terraform evaluates every variable (with its "
+     "validations), local and output of every instance as a graph node of its own "
+     "([hashicorp/terraform#28170](https://github.com/hashicorp/terraform/issues/28170)). That cost was cut "
+     "where it grew: the module takes two object inputs instead of fifteen variables, keeps one output "
+     "object, folds the hashed content into the name expressions, and its resources reach each other "
+     "through `live_*` locals, because a direct reference between resources of a module called with "
+     "`for_each` joins every instance to every instance in the apply graph that each plan builds to check "
+     "([#31072](https://github.com/hashicorp/terraform/issues/31072); 4.5 s of a 200-endpoint plan). What "
+     "remains is the module's own checks and derived names, which its tests pin "
+     "(`modules/sagemaker_endpoint/tests`)."),
+    ("every state", "Each state is its own Terraform process, and a process pays a fixed cost before its first "
+     "resource: starting the provider three times (its schema alone is seconds of CPU for hashicorp/aws), "
+     "reading and locking its state in S3 and writing a plan file; the row *a state with nothing in it* "
+     "measures that cost. Two processes at once do not halve it on two cores: one Terraform process already "
+     "uses more than one core (its graph walk runs ten nodes at once), the flat configuration's too."),
     ("no Terraform command overlaps", "What remains is starting Python and importing the generator, loading and validating the catalog, "
      "rendering and packaging before the first Terraform command, then rendering the review summary and the capacity table after the last one; the account look-ups and the template compile while Terraform plans."),
     ("`summary` CLI", "The summary process starts Python, imports jinja2 and the summarizer, parses the plan with "
@@ -505,6 +537,18 @@ _FINDINGS = [
     "- The review summary parsed plan JSON with the standard library, most of the time of a large summary; "
     "`generator/review/summary.py` `load_plan` now uses orjson (pinned in `pyproject.toml`), with the "
     "standard library's message for a file that is not JSON.",
+    "- A group state of 200 endpoints planned in 1.65× its flat configuration. Terraform's debug log showed "
+    "4.5 s of that plan spent building the apply graph it checks at the end of a plan: each direct reference "
+    "between two resources of `modules/sagemaker_endpoint` (configuration → model, endpoint → configuration, "
+    "…) became an edge from every instance to every instance across the 200 module instances. The resources "
+    "now pass values through `live_*` locals (one node between them), the module takes two object inputs "
+    "instead of fifteen variables and returns one output object (every variable, validation, local and output "
+    "is a node per instance), and the hashed content of the model and configuration names is spelled inside "
+    "the name expressions. Resource addresses did not change; the table shows the ratio now. "
+    "`for_each` over the resources inside one module instance was tried and was slower (every instance's "
+    "evaluation costs in proportion to the whole map).",
+    "- `make plan` imported the capacity review and the summary (jinja2, orjson) before its first Terraform "
+    "command; the thread that waits for Terraform imports them now.",
     "",
 ]
 
