@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.review import summary
-from generator.review.markdown import MAX_CODE_CHARS
+from generator.review.markdown import MAX_CODE_CHARS, code, visible
 from tests.helpers import REPO_ROOT, run_generator
 
 MODEL = 'module.endpoint["fraud-scorer"].aws_sagemaker_model.this'
@@ -435,3 +435,23 @@ def test_summary_cuts_a_long_address_with_an_ellipsis():
 
     shown = "b" * (MAX_CODE_CHARS - len("aws_s3_bucket.") - 1)
     assert f"* **create** `aws_s3_bucket.{shown}…`" in lines(text)
+
+
+def test_printable_text_with_a_non_breaking_space_is_shown_as_it_is() -> None:
+    # Not str.isprintable(), but not a control or format character either: no escape.
+    assert visible("a\u00a0b") == "a\u00a0b"
+
+
+def test_a_bidi_override_is_escaped_even_among_printable_text() -> None:
+    assert visible("safe\u202eexe.txt") == "safe\\u202eexe.txt"
+
+
+def test_an_overlong_value_is_cut_before_a_line_break_beyond_the_limit() -> None:
+    span = code("a" * (MAX_CODE_CHARS + 50) + "\n")
+    assert span == "`" + "a" * (MAX_CODE_CHARS - 1) + "…`"
+
+
+def test_a_value_one_escape_longer_than_the_limit_is_cut() -> None:
+    # Exactly the limit in characters, but the line break is shown as two: over the limit.
+    span = code("a" * (MAX_CODE_CHARS - 1) + "\n")
+    assert span == "`" + "a" * (MAX_CODE_CHARS - 1) + "…`"

@@ -24,6 +24,10 @@ _BACKTICKS = re.compile(r"`+")
 
 def visible(value: str) -> str:
     """`value` with every line break, control and format character written as an escape."""
+    # str.isprintable() is False for every character of those categories (and for a few more,
+    # such as non-ASCII spaces): when it holds, nothing needs escaping, checked at C speed.
+    if value.isprintable():
+        return value
     return "".join(_escape(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in value)
 
 
@@ -36,7 +40,8 @@ def _escape(ch: str) -> str:
 
 def code(value: str, limit: int = MAX_CODE_CHARS) -> str:
     """`value` as one inline code span of at most `limit` characters of content."""
-    text = visible(value)
+    # Escapes only lengthen the text, so the first limit + 1 characters decide what is shown.
+    text = visible(value[: limit + 1])
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
