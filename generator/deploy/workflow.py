@@ -84,9 +84,9 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
 
     The Terraform toolchain is checked (`terraform version`) in a thread meanwhile: neither waits
     for the other, and a missing tool is reported once the catalog is known to be valid."""
-    toolchain: list[BaseException | None] = []
-    checking = threading.Thread(target=_check_toolchain_into, args=(root, toolchain), name="toolchain", daemon=True)
-    checking.start()
+    checking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolchain")
+    toolchain = checking.submit(check_toolchain, root)
+    checking.shutdown(wait=False)
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
@@ -106,19 +106,8 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
     deployments = {name: endpoint.settings.deployment for name, endpoint in resolved.get(env_name, {}).items()}
-    checking.join()
-    if toolchain and toolchain[0] is not None:
-        raise toolchain[0]
+    toolchain.result()  # raises what check_toolchain found missing
     return repo.environments[env_name], chosen, deployments
-
-
-def _check_toolchain_into(root: Path, outcome: list[BaseException | None]) -> None:
-    try:
-        check_toolchain(root)
-    except GeneratorError as exc:
-        outcome.append(exc)
-    else:
-        outcome.append(None)
 
 
 @contextmanager
