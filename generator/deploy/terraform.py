@@ -193,13 +193,25 @@ class TerraformRunner:
         env.update(self.extra_env)
         return {k: v for k, v in env.items() if v != ""}
 
-    def run(self, command: str, *args: str, ok_codes: Sequence[int] = (0,), **options: object) -> subprocess.CompletedProcess[str]:
-        if not wants_color():
+    def run(
+        self,
+        command: str,
+        *args: str,
+        ok_codes: Sequence[int] = (0,),
+        capture: bool | None = None,
+        colour_flag: bool = True,
+        **options: object,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one Terraform command in this state's working dir. `capture` overrides the
+        runner's own setting for this command; `colour_flag=False` leaves out `-no-color`, which
+        the `state` subcommands refuse (they print no colour)."""
+        if colour_flag and not wants_color():
             options.setdefault("no_color", IsFlagged)
         cmd = build_command(self.binary, command, *args, **options)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        captured = self.capture if capture is None else capture
         # Streamed to the terminal unless captured: init and plan show their own progress.
-        if self.capture:
+        if captured:
             result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, capture_output=True, check=False)
         elif self.log is not None:
             self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +227,7 @@ class TerraformRunner:
             if locked is not None:
                 raise locked
             # Shown already when streamed; repeated in the message when captured or logged.
-            raise TerraformError(cmd, result.returncode, "" if self.log is None and not self.capture else (result.stderr or ""))
+            raise TerraformError(cmd, result.returncode, "" if self.log is None and not captured else (result.stderr or ""))
         return result
 
     def var_files(self) -> list[str]:
@@ -275,24 +287,11 @@ class TerraformRunner:
         return result.returncode == 2
 
     def show_json(self, plan_file: Path) -> str:
-        saved, self.capture = self.capture, True
-        try:
-            return self.run("show", str(plan_file.resolve()), json=IsFlagged).stdout
-        finally:
-            self.capture = saved
+        return self.run("show", str(plan_file.resolve()), json=IsFlagged, capture=True).stdout
 
     def state_command(self, *args: str) -> str:
-        """`terraform state <args>` in this state's working dir; its stdout. (No -no-color: the
-        state subcommands print no colour and some refuse the flag.)"""
-        cmd = [self.binary, "state", *args]
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(cmd, cwd=self.working_dir, env=self.environ(), text=True, capture_output=True, check=False)
-        if result.returncode != 0:
-            locked = StateLocked.from_stderr(self.state.project, result.stderr)
-            if locked is not None:
-                raise locked
-            raise TerraformError(cmd, result.returncode, result.stderr)
-        return result.stdout
+        """`terraform state <args>` in this state's working dir; its stdout."""
+        return self.run("state", *args, capture=True, colour_flag=False).stdout
 
     def apply(self, plan_file: Path) -> None:
         self.run("apply", str(plan_file.resolve()), input=False, auto_approve=IsFlagged)

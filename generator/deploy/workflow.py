@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -206,19 +205,21 @@ def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, s
     return PlanResult(state, plan_file, plan_json, changes)
 
 
-def _meanwhile(env: Environment, aws_env: dict[str, str], readers: list[AccountReader]) -> None:
+def _prefetch_review(env: Environment, aws_env: dict[str, str]) -> AccountReader | None:
     """What the review needs, done while Terraform plans: the review's modules and boto3 are
-    imported here, not when the command starts, so a plan's start waits for none of them."""
+    imported here, not when the command starts, so a plan's start waits for none of them.
+    None when the account reader cannot be made yet: it is made again after the plans, where
+    its error is reported."""
     from generator.deploy import capacity as capacity_check
     from generator.review import summary
 
     summary.prepare()
     try:
         reader = capacity_check.reader_for(env, aws_env)
-    except Exception:  # noqa: BLE001 - made again, and its failure reported, after the plans
-        return
+    except Exception:  # noqa: BLE001 - botocore's own errors too: made again, and reported, after the plans
+        return None
     capacity_check.prefetch(reader)
-    readers.append(reader)
+    return reader
 
 
 def plan(
@@ -241,21 +242,21 @@ def plan(
         # While Terraform plans, this process only waits: the account's quotas and running
         # endpoints are read (boto3 imported) and the summary's template compiled meanwhile, so
         # the review does not add them after the last plan (measured by `make bench`).
-        readers: list[AccountReader] = []
-        meanwhile = threading.Thread(target=_meanwhile, args=(env, aws_env, readers), name="prefetch", daemon=True)
-        meanwhile.start()
+        prefetching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+        prefetched = prefetching.submit(_prefetch_review, env, aws_env)
+        prefetching.shutdown(wait=False)
         results = _each(
             root,
             chosen,
             parallelism or default_parallelism(),
             lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
         )
-        meanwhile.join()
-        from generator.deploy import capacity as capacity_check  # imported by `meanwhile` already
+        prefetched_reader = prefetched.result()
+        from generator.deploy import capacity as capacity_check  # imported by the prefetch already
         from generator.review import capacity, summary
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
-        reader = readers[0] if readers else capacity_check.reader_for(env, aws_env)
+        reader = prefetched_reader or capacity_check.reader_for(env, aws_env)
         capacity_report = capacity_check.review(root, env, [r.plan_json for r in results], reader, deployments=deployments)
     for shortfall in capacity_report.shortfalls:
         say(f"capacity shortfall: {shortfall.message}")
