@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.catalog.models import (
-    DEFAULT_GROUP,
     RESERVED_GROUP_NAMES,
     CatalogEntry,
     DeploymentSettings,
@@ -31,7 +30,13 @@ from generator.catalog.safe_read import RefusedInput, read_text, refuse_symlink
 from generator.catalog.yamlio import LoadedYaml, YamlSyntaxError, load_yaml
 from generator.common import rules
 from generator.common.errors import InvalidInput, Problem
-from generator.common.layout import CATALOG_DIR, ENVIRONMENT_FILE, ENVIRONMENTS_DIR, GROUP_FILE
+from generator.common.layout import (
+    CATALOG_DIR,
+    DEFAULT_GROUP,
+    ENVIRONMENT_FILE,
+    ENVIRONMENTS_DIR,
+    GROUP_FILE,
+)
 
 DEFAULT_VARIANT = "primary"
 

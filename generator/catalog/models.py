@@ -241,7 +241,6 @@ class CatalogEntry(EndpointSettings):
 # At most 20 characters: the group's execution role, sagemaker-gitops-<env>-<group>-execution,
 # must fit IAM's 64. `base` names the environment's shared state.
 RESERVED_GROUP_NAMES = frozenset({"base"})
-DEFAULT_GROUP = "default"
 
 
 class GroupFile(_Strict):

@@ -11,11 +11,12 @@ resources instead of orphaning its state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from generator.catalog.loader import Repository
-from generator.catalog.models import DEFAULT_GROUP
-from generator.common.layout import ENVIRONMENTS_DIR, ROOT_MODULE_DIR
+from generator.common.layout import DEFAULT_GROUP, ENVIRONMENTS_DIR, ROOT_MODULE_DIR
+
+if TYPE_CHECKING:  # the runner needs State, not the catalog's loader and pydantic
+    from generator.catalog.loader import Repository
 
 BASE = "base"
 GROUPS_DIR = "groups"

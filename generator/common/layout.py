@@ -9,6 +9,7 @@ ENVIRONMENTS_DIR = "environments"
 ENVIRONMENT_FILE = "environment.yaml"
 # catalog/<group>/group.yaml declares an endpoint group; files directly in catalog/ form the default group.
 GROUP_FILE = "group.yaml"
+DEFAULT_GROUP = "default"
 SCHEMA_DIR = "schemas"
 ATLANTIS_FILE = "atlantis.yaml"
 # The Atlantis server's repo config, generated beside its documentation (the server keeps its own copy).

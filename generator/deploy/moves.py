@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.catalog.loader import Repository, load_repository
-from generator.catalog.models import DEFAULT_GROUP
 from generator.catalog.states import BASE, State
 from generator.common.errors import UsageError
+from generator.common.layout import DEFAULT_GROUP
 from generator.deploy import workflow
 from generator.deploy.terraform import TerraformRunner, check_toolchain
 

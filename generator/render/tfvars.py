@@ -19,11 +19,10 @@ from generator.catalog.loader import (
     load_repository,
     resolve,
 )
-from generator.catalog.models import DEFAULT_GROUP
 from generator.catalog.states import GROUPS_DIR, states
 from generator.common.errors import UsageError
 from generator.common.files import check_or_write
-from generator.common.layout import ENVIRONMENTS_DIR
+from generator.common.layout import DEFAULT_GROUP, ENVIRONMENTS_DIR
 
 ENVIRONMENT_TFVARS = "environment.tfvars.json"
 # The single-state layout before endpoint groups; a render removes it.
