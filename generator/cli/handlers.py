@@ -18,6 +18,13 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _start_toolchain_check(args: argparse.Namespace) -> None:
+    """`terraform version` runs while the workflow's modules (pydantic, the catalog) import."""
+    from generator.deploy.terraform import start_toolchain_check
+
+    start_toolchain_check(args.root.resolve())
+
+
 def validate(args: argparse.Namespace) -> int:
     from generator.catalog import quotas
     from generator.catalog.loader import load_repository, resolve
@@ -46,6 +53,7 @@ def render(args: argparse.Namespace) -> int:
 
 
 def plan(args: argparse.Namespace) -> int:
+    _start_toolchain_check(args)
     from generator.deploy import workflow
 
     result = workflow.plan(
@@ -86,6 +94,7 @@ def _confirmed(args: argparse.Namespace, verb: str) -> bool:
 
 
 def apply(args: argparse.Namespace) -> int:
+    _start_toolchain_check(args)
     from generator.deploy import workflow
 
     if not _confirmed(args, "destroy" if args.destroy else "apply"):

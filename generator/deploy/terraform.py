@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,18 +101,30 @@ def build_command(binary: str, command: str, *args: str, **options: object) -> l
     return Terraform(terraform_bin_path=binary).generate_cmd_string(command, *args, **options)
 
 
-_CHECKED: dict[tuple[Path, str | None], str] = {}
-_CHECKING = threading.Lock()  # states start side by side: one `terraform version` for all of them
+_CHECKS: dict[tuple[Path, str | None], Future[str]] = {}
+_CHECKS_LOCK = threading.Lock()
+
+
+def start_toolchain_check(root: Path) -> Future[str]:
+    """Start `check_toolchain` in a thread of its own, once per process and binary, and return its
+    outcome to come. The command line starts it before importing the workflow, so `terraform
+    version` runs while Python imports; every state of a plan then shares the one outcome."""
+    key = (root, shutil.which("terraform"))
+    with _CHECKS_LOCK:
+        check = _CHECKS.get(key)
+        if check is None:
+            # An executor per check, shut down at once: its thread ends with the check and
+            # nothing idles until the interpreter exits.
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolchain")
+            check = _CHECKS[key] = pool.submit(_check_toolchain, root)
+            pool.shutdown(wait=False)
+        return check
 
 
 def check_toolchain(root: Path) -> str:
-    """Return the terraform binary, or explain exactly what is missing. Checked once per process
-    and binary: every state of a plan asks."""
-    key = (root, shutil.which("terraform"))
-    with _CHECKING:
-        if key not in _CHECKED:
-            _CHECKED[key] = _check_toolchain(root)
-        return _CHECKED[key]
+    """Return the terraform binary, or explain exactly what is missing (checked once per process
+    and binary: every state of a plan asks)."""
+    return start_toolchain_check(root).result()
 
 
 def _check_toolchain(root: Path) -> str:

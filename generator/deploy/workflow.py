@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
 from generator.deploy import lambda_package
 from generator.deploy.aws_credentials import assume_role, check_credentials
-from generator.deploy.terraform import TerraformRunner, check_toolchain
+from generator.deploy.terraform import TerraformRunner, check_toolchain, start_toolchain_check
 from generator.emulator import launcher as emulator
 from generator.render.tfvars import obsolete_files, render_files
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from generator.deploy.capacity import AccountReader
 
 T = TypeVar("T")
+# How long the review's prefetch waits for the first plans to start before it starts anyway.
+PREFETCH_WAIT_SECONDS = 5.0
 Role = Literal["plan", "apply"]
 
 
@@ -83,9 +86,7 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
 
     The Terraform toolchain is checked (`terraform version`) in a thread meanwhile: neither waits
     for the other, and a missing tool is reported once the catalog is known to be valid."""
-    checking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolchain")
-    toolchain = checking.submit(check_toolchain, root)
-    checking.shutdown(wait=False)
+    toolchain = start_toolchain_check(root)
     repo = load_repository(root)
     if env_name not in repo.environments:
         known = ", ".join(sorted(repo.environments))
@@ -192,7 +193,19 @@ class StateFailed(GeneratorError):
         super().__init__(f"{state.project}: {cause} (Terraform's output: {log})")
 
 
-def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, str], *, destroy: bool, capture: bool, log: Path | None) -> PlanResult:
+def _plan_state(
+    root: Path,
+    env: Environment,
+    state: State,
+    aws_env: dict[str, str],
+    *,
+    destroy: bool,
+    capture: bool,
+    log: Path | None,
+    planning: threading.Semaphore | None = None,
+) -> PlanResult:
+    """Init (when needed), plan and `show -json` one state; `planning` is released as its
+    `terraform plan` starts."""
     out = state_dir(root, state)
     out.mkdir(parents=True, exist_ok=True)
     plan_file, plan_json = out / "plan.tfplan", out / "plan.json"
@@ -200,16 +213,28 @@ def _plan_state(root: Path, env: Environment, state: State, aws_env: dict[str, s
     say(f"terraform init ({state.project})")
     tf.init()
     say(f"terraform plan ({state.project}){' -destroy' if destroy else ''}")
+    if planning is not None:
+        planning.release()
     changes = tf.plan(plan_file, destroy=destroy)
     write_atomically(plan_json, tf.show_json(plan_file))
     return PlanResult(state, plan_file, plan_json, changes)
 
 
-def _prefetch_review(env: Environment, aws_env: dict[str, str]) -> AccountReader | None:
+def _prefetch_review(env: Environment, aws_env: dict[str, str], planning: threading.Semaphore, first_plans: int) -> AccountReader | None:
     """What the review needs, done while Terraform plans: the review's modules and boto3 are
     imported here, not when the command starts, so a plan's start waits for none of them.
     None when the account reader cannot be made yet: it is made again after the plans, where
-    its error is reported."""
+    its error is reported.
+
+    It starts once the first `first_plans` states have started `terraform plan` (or after a few
+    seconds, should one fail before): importing holds the interpreter's lock for a few hundred
+    milliseconds at a time, and a state's thread needs the lock for many short moments (checking
+    its init, starting Terraform), each of which would otherwise wait for the import's switch
+    interval (measured by `make bench`: the plans started 0.1-0.2 s later)."""
+    deadline = time.monotonic() + PREFETCH_WAIT_SECONDS
+    for _ in range(first_plans):
+        if not planning.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            break
     from generator.deploy import capacity as capacity_check
     from generator.review import summary
 
@@ -242,14 +267,16 @@ def plan(
         # While Terraform plans, this process only waits: the account's quotas and running
         # endpoints are read (boto3 imported) and the summary's template compiled meanwhile, so
         # the review does not add them after the last plan (measured by `make bench`).
+        at_once = parallelism or default_parallelism()
+        planning = threading.Semaphore(0)
         prefetching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-        prefetched = prefetching.submit(_prefetch_review, env, aws_env)
+        prefetched = prefetching.submit(_prefetch_review, env, aws_env, planning, min(at_once, len(chosen)))
         prefetching.shutdown(wait=False)
         results = _each(
             root,
             chosen,
-            parallelism or default_parallelism(),
-            lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log),
+            at_once,
+            lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log, planning=planning),
         )
         prefetched_reader = prefetched.result()
         from generator.deploy import capacity as capacity_check  # imported by the prefetch already
