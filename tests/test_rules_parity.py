@@ -1,6 +1,7 @@
-"""Python and Terraform enforce the same rules: one table (tests/rules_table.py), the same
-verdict from the pydantic models and from the root module's variable validations, and the
-Terraform validations quote generator.common.rules' pattern text verbatim."""
+"""Python and Terraform enforce the same rules: one table of patterns (tests/rules_table.py) and
+one of settings that are no pattern (SETTING_CASES), the same verdict from the pydantic models and
+from the group root module's variable validations, and the Terraform validations quote
+generator.common.rules' pattern text verbatim."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -153,6 +154,126 @@ TF_VARIABLES: dict[str, Any] = {
 CAPTURE = {"sampling_percentage": 100, "capture_modes": ["Input"], "json_content_types": [], "csv_content_types": []}
 
 
+class SettingCase(NamedTuple):
+    """A setting that is no pattern: the same value as a catalog entry (judged by the models) and
+    as the group root's `endpoints` (judged by its validations, once for the whole map)."""
+
+    name: str
+    catalog: dict[str, Any]  # merged into CATALOG
+    terraform: dict[str, Any]  # merged into TF_ENDPOINT; `variant` into its primary variant
+    valid: bool
+
+
+CAPTURE_URI = "s3://capture-bucket/demo/"
+TF_DEPLOYMENT = {"traffic_routing": "ALL_AT_ONCE", "wait_interval_seconds": 0, "termination_wait_seconds": 0, "rollback_alarm_names": []}
+TF_AUTOSCALING = {"target_invocations_per_instance": 100, "scale_in_cooldown_seconds": 300, "scale_out_cooldown_seconds": 60}
+
+
+def _case(name: str, catalog: dict[str, Any], terraform: dict[str, Any], valid: bool) -> SettingCase:
+    return SettingCase(name, catalog, terraform, valid)
+
+
+SETTING_CASES = [
+    _case("one_instance", {"initial_instance_count": 1}, {"variant": {"initial_instance_count": 1}}, True),
+    _case("no_instance", {"initial_instance_count": 0}, {"variant": {"initial_instance_count": 0}}, False),
+    _case(
+        "autoscaling_within_bounds",
+        {"autoscaling": {"min_capacity": 1, "max_capacity": 2, "target_invocations_per_instance": 100}},
+        {"variant": {"autoscaling": {**TF_AUTOSCALING, "min_capacity": 1, "max_capacity": 2}}},
+        True,
+    ),
+    _case(
+        "autoscaling_min_above_max",
+        {"autoscaling": {"min_capacity": 3, "max_capacity": 2, "target_invocations_per_instance": 100}},
+        {"variant": {"autoscaling": {**TF_AUTOSCALING, "min_capacity": 3, "max_capacity": 2}}},
+        False,
+    ),
+    _case(
+        "capture_of_every_request",
+        {"data_capture": {"destination_s3_uri": CAPTURE_URI, "sampling_percentage": 100, "capture_modes": ["Input", "Output"]}},
+        {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "capture_modes": ["Input", "Output"]}},
+        True,
+    ),
+    _case(
+        "capture_of_no_request",
+        {"data_capture": {"destination_s3_uri": CAPTURE_URI, "sampling_percentage": 0}},
+        {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "sampling_percentage": 0}},
+        False,
+    ),
+    _case(
+        "capture_mode_unknown",
+        {"data_capture": {"destination_s3_uri": CAPTURE_URI, "capture_modes": ["Everything"]}},
+        {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "capture_modes": ["Everything"]}},
+        False,
+    ),
+    _case(
+        "canary_with_step",
+        {"deployment": {"traffic_routing": "canary", "step_percent": 10}},
+        {"deployment": {**TF_DEPLOYMENT, "traffic_routing": "CANARY", "step_percent": 10}},
+        True,
+    ),
+    _case(
+        "canary_without_step",
+        {"deployment": {"traffic_routing": "canary"}},
+        {"deployment": {**TF_DEPLOYMENT, "traffic_routing": "CANARY"}},
+        False,
+    ),
+    _case(
+        "all_at_once_with_step",
+        {"deployment": {"traffic_routing": "all_at_once", "step_percent": 10}},
+        {"deployment": {**TF_DEPLOYMENT, "step_percent": 10}},
+        False,
+    ),
+    _case(
+        "waits_within_an_hour",
+        {"deployment": {"wait_interval_seconds": 3600, "maximum_execution_timeout_seconds": 600}},
+        {"deployment": {**TF_DEPLOYMENT, "wait_interval_seconds": 3600, "maximum_execution_timeout_seconds": 600}},
+        True,
+    ),
+    _case(
+        "wait_over_an_hour",
+        {"deployment": {"termination_wait_seconds": 3601}},
+        {"deployment": {**TF_DEPLOYMENT, "termination_wait_seconds": 3601}},
+        False,
+    ),
+    _case(
+        "execution_timeout_under_ten_minutes",
+        {"deployment": {"maximum_execution_timeout_seconds": 599}},
+        {"deployment": {**TF_DEPLOYMENT, "maximum_execution_timeout_seconds": 599}},
+        False,
+    ),
+    _case(
+        "ten_rollback_alarms",
+        {"deployment": {"rollback_alarm_names": [f"alarm-{i}" for i in range(10)]}},
+        {"deployment": {**TF_DEPLOYMENT, "rollback_alarm_names": [f"alarm-{i}" for i in range(10)]}},
+        False,
+    ),
+]
+
+
+def python_accepts_setting(case: SettingCase) -> bool:
+    try:
+        CatalogEntry.model_validate({**copy.deepcopy(CATALOG), **copy.deepcopy(case.catalog)})
+    except ValidationError:
+        return False
+    return True
+
+
+def terraform_setting_case(case: SettingCase) -> dict[str, Any]:
+    """The variables that differ from TF_VARIABLES for a setting case."""
+    endpoint = copy.deepcopy(TF_ENDPOINT)
+    terraform = copy.deepcopy(case.terraform)
+    endpoint["variants"]["primary"].update(terraform.pop("variant", {}))
+    endpoint.update(terraform)
+    allowed = {"artifact_buckets": [], "capture_buckets": [rules.s3_bucket(CAPTURE_URI)] if "data_capture" in endpoint else []}
+    return {"endpoints": {"demo": endpoint}, "s3": allowed}
+
+
+@pytest.mark.parametrize("case", SETTING_CASES, ids=[c.name for c in SETTING_CASES])
+def test_python_gives_each_setting_case_its_verdict(case: SettingCase) -> None:
+    assert python_accepts_setting(case) is case.valid, case
+
+
 def terraform_case(row: Row) -> tuple[str, dict[str, Any]]:
     """(the variable that judges the row, the variables that differ from TF_VARIABLES)."""
     endpoint = copy.deepcopy(TF_ENDPOINT)
@@ -220,6 +341,10 @@ def tftest(package: Path) -> str:
         body = "".join(f"    {k} = {_hcl(v)}\n" for k, v in values.items())
         expect = "" if row.valid else f"  expect_failures = [var.{variable}]\n"
         blocks.append(f'run "row_{index}" {{\n  command = plan\n  variables {{\n{body}  }}\n{expect}}}\n')
+    for case in SETTING_CASES:
+        body = "".join(f"    {k} = {_hcl(v)}\n" for k, v in terraform_setting_case(case).items())
+        expect = "" if case.valid else "  expect_failures = [var.endpoints]\n"
+        blocks.append(f'run "setting_{case.name}" {{\n  command = plan\n  variables {{\n{body}  }}\n{expect}}}\n')
     return "\n".join(blocks)
 
 
@@ -238,6 +363,7 @@ def _terraform(args: list[str], cwd: Path, data_dir: Path) -> subprocess.Complet
 @pytest.mark.integration
 def test_terraform_gives_each_row_the_verdict_python_gives(tmp_path: Path) -> None:
     assert [r for _, r in TERRAFORM_ROWS if python_accepts(r) is not r.valid] == []
+    assert [c for c in SETTING_CASES if python_accepts_setting(c) is not c.valid] == []
     for name in ("terraform", "modules"):
         shutil.copytree(REPO_ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(".terraform*", "__pycache__", "tests", "examples"))
     root = tmp_path / "terraform" / "group"
@@ -252,6 +378,7 @@ def test_terraform_gives_each_row_the_verdict_python_gives(tmp_path: Path) -> No
     result = _terraform(["test", "-no-color"], root, tmp_path / "tf-data")
 
     failed = [ROWS[int(i)] for i in re.findall(r'run "row_(\d+)"\.\.\. fail', result.stdout)]
-    assert failed == [], result.stdout[-4000:] + result.stderr[-4000:]
+    failed_settings = re.findall(r'run "setting_(\w+)"\.\.\. fail', result.stdout)
+    assert (failed, failed_settings) == ([], []), result.stdout[-4000:] + result.stderr[-4000:]
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert f"{len(TERRAFORM_ROWS)} passed, 0 failed" in result.stdout
+    assert f"{len(TERRAFORM_ROWS) + len(SETTING_CASES)} passed, 0 failed" in result.stdout

@@ -77,4 +77,42 @@ variable "endpoints" {
     condition     = alltrue([for e in values(var.endpoints) : length(e.tags) <= 50 && alltrue([for k, v in e.tags : can(regex("^[A-Za-z0-9 _.:/=+@-]{1,128}$", k)) && can(regex("^[A-Za-z0-9 _.:/=+@-]{0,256}$", v)) && !startswith(lower(k), "aws:")])])
     error_message = "At most 50 tags per endpoint; keys of 1-128 and values of 0-256 letters, digits, spaces and _ . : / = + - @; no key starting with aws:."
   }
+
+  # The settings below are checked here, once for the whole map, and not by
+  # modules/sagemaker_endpoint's variables: a validation there runs once per endpoint as a graph
+  # node of its own, and 20 of them per endpoint cost a plan of 200 endpoints about 7% (make bench).
+  validation {
+    condition = alltrue(flatten([for e in values(var.endpoints) : [for v in values(e.variants) :
+      v.initial_instance_count >= 1 && floor(v.initial_instance_count) == v.initial_instance_count
+      && (v.autoscaling == null ? true : try(v.autoscaling.min_capacity >= 1 && v.autoscaling.min_capacity <= v.autoscaling.max_capacity && v.autoscaling.target_invocations_per_instance > 0, false))
+    ]]))
+    error_message = "Each variant's initial_instance_count must be a whole number >= 1, and its autoscaling needs 1 <= min_capacity <= max_capacity and target_invocations_per_instance > 0."
+  }
+
+  validation {
+    condition = alltrue([for e in values(var.endpoints) : e.data_capture == null || try(
+      e.data_capture.sampling_percentage >= 1 && e.data_capture.sampling_percentage <= 100 && floor(e.data_capture.sampling_percentage) == e.data_capture.sampling_percentage
+      && length(e.data_capture.capture_modes) >= 1 && length(setsubtract(e.data_capture.capture_modes, ["Input", "Output"])) == 0,
+    false)])
+    error_message = "data_capture.sampling_percentage must be a whole number from 1 to 100, and capture_modes must list Input, Output or both."
+  }
+
+  validation {
+    condition = alltrue([for e in values(var.endpoints) : e.deployment == null || try(
+      contains(["ALL_AT_ONCE", "CANARY", "LINEAR"], e.deployment.traffic_routing)
+      && (e.deployment.traffic_routing == "ALL_AT_ONCE" ? e.deployment.step_percent == null : (e.deployment.step_percent >= 1 && e.deployment.step_percent <= 99)),
+    false)])
+    error_message = "deployment.traffic_routing must be ALL_AT_ONCE, CANARY or LINEAR; step_percent (1-99) is required for CANARY and LINEAR and not allowed for ALL_AT_ONCE."
+  }
+
+  validation {
+    condition = alltrue([for e in values(var.endpoints) : e.deployment == null || try(
+      e.deployment.wait_interval_seconds >= 0 && e.deployment.wait_interval_seconds <= 3600
+      && e.deployment.termination_wait_seconds >= 0 && e.deployment.termination_wait_seconds <= 3600
+      && (e.deployment.maximum_execution_timeout_seconds == null ? true : (e.deployment.maximum_execution_timeout_seconds >= 600 && e.deployment.maximum_execution_timeout_seconds <= 14400))
+      && length(e.deployment.rollback_alarm_names) <= 9
+      && (e.deployment.rollback_on_5xx_errors_per_minute == null ? true : e.deployment.rollback_on_5xx_errors_per_minute >= 0),
+    false)])
+    error_message = "deployment waits must be 0-3600 seconds, maximum_execution_timeout_seconds 600-14400, rollback_alarm_names at most 9 (SageMaker takes 10, one is the module's own) and rollback_on_5xx_errors_per_minute >= 0."
+  }
 }

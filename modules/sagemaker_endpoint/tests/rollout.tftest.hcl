@@ -299,23 +299,6 @@ run "linear_deployment" {
   }
 }
 
-run "canary_without_step_is_rejected" {
-  command = plan
-
-  variables {
-    endpoint = {
-      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-      variants = {
-        baseline = { instance_type = "ml.m5.large", initial_instance_count = 1, initial_variant_weight = 0.8 }
-        compute  = { instance_type = "ml.c5.large", initial_instance_count = 1, initial_variant_weight = 0.2 }
-      }
-      deployment = { traffic_routing = "CANARY" }
-    }
-  }
-
-  expect_failures = [var.endpoint]
-}
-
 run "data_capture_is_configured_when_asked" {
   command = apply
 
@@ -392,25 +375,6 @@ run "autoscaling_tracks_invocations_per_instance" {
     )
     error_message = "The policy must track invocations per instance."
   }
-}
-
-run "autoscaling_min_above_max_is_rejected" {
-  command = plan
-
-  variables {
-    endpoint = {
-      image = "mirror.example.com/discovery/recommender@sha256:0000000000000000000000000000000000000000000000000000000000000001"
-      variants = {
-        baseline = {
-          instance_type          = "ml.m5.large"
-          initial_instance_count = 1
-          autoscaling            = { min_capacity = 4, max_capacity = 2, target_invocations_per_instance = 100 }
-        }
-      }
-    }
-  }
-
-  expect_failures = [var.endpoint]
 }
 
 run "variant_weights_are_sent_as_whole_numbers" {
