@@ -22,13 +22,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
 from generator.catalog.states import State
+from generator.common.background import in_background
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.layout import ENVIRONMENTS_DIR, build_dir
 
@@ -113,11 +114,7 @@ def start_toolchain_check(root: Path) -> Future[str]:
     with _CHECKS_LOCK:
         check = _CHECKS.get(key)
         if check is None:
-            # An executor per check, shut down at once: its thread ends with the check and
-            # nothing idles until the interpreter exits.
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolchain")
-            check = _CHECKS[key] = pool.submit(_check_toolchain, root)
-            pool.shutdown(wait=False)
+            check = _CHECKS[key] = in_background("toolchain", lambda: _check_toolchain(root))
         return check
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from generator.catalog import quotas
 from generator.catalog.loader import Environment, load_repository, resolve
 from generator.catalog.states import BASE, State, find
+from generator.common.background import in_background
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
 from generator.common.layout import build_dir
@@ -269,9 +270,8 @@ def plan(
         # the review does not add them after the last plan (measured by `make bench`).
         at_once = parallelism or default_parallelism()
         planning = threading.Semaphore(0)
-        prefetching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-        prefetched = prefetching.submit(_prefetch_review, env, aws_env, planning, min(at_once, len(chosen)))
-        prefetching.shutdown(wait=False)
+        first_plans = min(at_once, len(chosen))
+        prefetched = in_background("prefetch", lambda: _prefetch_review(env, aws_env, planning, first_plans))
         results = _each(
             root,
             chosen,
