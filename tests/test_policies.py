@@ -37,6 +37,7 @@ CHECKS = {
     "CKV_SMGO_9": "LambdaEndpointPolicyInvokesNamedFunctions",
     "CKV_SMGO_10": "S3EndpointPolicyNamesBuckets",
     "CKV_SMGO_11": "IamPolicyNetworkInterfaceInVpc",
+    "CKV_SMGO_12": "EndpointPolicyLimitsPrincipals",
 }
 
 BLOCK = re.compile(r'^(?:resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"', re.MULTILINE)

@@ -29,8 +29,9 @@ class PolicyStatement:
     not_actions: tuple[str, ...] | None
     resources: tuple[Any, ...] | None
     not_resources: tuple[Any, ...] | None
-    # The JSON `Condition` object as written (only read from JSON policies).
+    # The JSON `Condition` and `Principal` as written (only read from JSON policies).
     condition: Any = None
+    principal: Any = None
 
     def allows(self, action: str) -> bool | None:
         """Whether the statement allows `action` (``None`` when it cannot be told)."""
@@ -63,6 +64,7 @@ class PolicyStatement:
             resources=_json_list(statement.get("Resource")),
             not_resources=_json_list(statement.get("NotResource")),
             condition=statement.get("Condition"),
+            principal=statement.get("Principal"),
         )
 
 

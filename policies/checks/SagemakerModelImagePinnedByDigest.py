@@ -1,8 +1,9 @@
 """CKV_SMGO_2: every image of a SageMaker model is pinned by digest, never by tag.
 
-Effective in plan mode, where the image is resolved. In directory mode a module's
-`image = var.image` is unresolved: the check gives no result there (the module's variable
-validation enforces the digest form instead); literal images are checked in both modes.
+Effective in plan mode, where the image is resolved. In directory mode the module's
+`image = var.endpoint.image` is unresolved: the check gives no result there (terraform/group's
+validation of `endpoints` enforces the digest form instead); literal images are checked in both
+modes.
 """
 
 from __future__ import annotations
