@@ -510,10 +510,14 @@ _EXPLANATIONS = [
      "flat file (planned values only) does not have; the spread between runs on this shared machine is "
      "about ±10%."),
     ("every state", "Each state is its own Terraform process, and a process pays a fixed cost before its first "
-     "resource: starting the provider three times (its schema alone is seconds of CPU for hashicorp/aws), "
+     "resource: hashing the 700 MB provider binary to verify it against the lock file (0.6 s, every command), "
+     "starting the provider three times and decoding its schema (1.3 s of Terraform's CPU for hashicorp/aws), "
      "reading and locking its state in S3 and writing a plan file; the row *a state with nothing in it* "
-     "measures that cost. Two processes at once do not halve it on two cores: one Terraform process already "
-     "uses more than one core (its graph walk runs ten nodes at once), the flat configuration's too."),
+     "measures that cost (Terraform's trace log of that plan shows where it goes). Two processes at once do not "
+     "halve it on two cores: one Terraform process already uses more than one core (its graph walk runs ten "
+     "nodes at once), the flat configuration's too, so both sides do the same work per resource on the same "
+     "cores and the states add their fixed costs on top. Fewer, larger groups would pay it fewer times, at the "
+     "price of the one-endpoint change row, whose cost follows the size of the changed group."),
     ("no Terraform command overlaps", "What remains is starting Python and importing the generator (pydantic and the catalog models "
      "are most of it), loading and validating the catalog, rendering and packaging before the first plan, then the "
      "review summary and the capacity table after the last `show`; `terraform version`, the account look-ups and the "
