@@ -1,4 +1,4 @@
-"""Local runs give up on a failing AWS call after two attempts instead of the provider's 25.
+"""Local runs give up on a failing AWS call after three attempts instead of the provider's 25.
 
 moto cannot be made to fail on demand, so a stub HTTP server stands in for it here and answers
 every call with a 500; the root module, the real provider and the emulator launcher's
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.deploy.terraform import check_toolchain
-from generator.emulator.launcher import Emulator
+from generator.emulator.launcher import LOCAL_ATTEMPTS, Emulator
 from tests.helpers import run_generator
 
 ERROR = b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>emulator failure</Message></Error></ErrorResponse>"
@@ -62,7 +62,7 @@ def failing_aws() -> Iterator[FailingAws]:
 
 
 @pytest.mark.integration
-def test_local_plan_gives_up_after_two_attempts(repo_copy: Path, failing_aws: FailingAws) -> None:
+def test_local_plan_gives_up_after_three_attempts(repo_copy: Path, failing_aws: FailingAws) -> None:
     assert run_generator("package-lambda", cwd=repo_copy).returncode == 0
     root = repo_copy / "terraform" / "group"
     # The state backend is not under test: keep the state in a local file.
@@ -90,7 +90,7 @@ def test_local_plan_gives_up_after_two_attempts(repo_copy: Path, failing_aws: Fa
     )
 
     assert plan.returncode == 1
-    assert "exceeded maximum number of attempts, 2" in plan.stderr
+    assert f"exceeded maximum number of attempts, {LOCAL_ATTEMPTS}" in plan.stderr
     assert "StatusCode: 500" in plan.stderr
-    # Each call the provider made was tried exactly twice.
-    assert failing_aws.actions and all(failing_aws.actions.count(a) % 2 == 0 for a in set(failing_aws.actions))
+    # Each call the provider made was tried exactly that often.
+    assert failing_aws.actions and all(failing_aws.actions.count(a) % LOCAL_ATTEMPTS == 0 for a in set(failing_aws.actions))

@@ -30,6 +30,9 @@ from generator.catalog.models import EnvironmentFile
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.layout import build_dir
 
+# Attempts of one AWS call against the emulator (SDKs and the provider), see Emulator.environ.
+LOCAL_ATTEMPTS = 3
+
 # Changing this changes every ID moto generates, and so environments/local/environment.yaml.
 RANDOM_SEED = 20261125
 ACCESS_KEY = "local-emulator"  # moto accepts any key pair; these are not credentials
@@ -68,9 +71,12 @@ class Emulator:
             "AWS_EC2_METADATA_DISABLED": "true",
             # An emulator error should fail in seconds, not after the provider's 25 retries.
             # AWS_MAX_ATTEMPTS caps the SDKs (boto3); hashicorp/aws ignores it and reads
-            # max_retries, which the root module takes from this variable.
-            "AWS_MAX_ATTEMPTS": "2",
-            "TF_VAR_aws_max_retries": "2",
+            # max_retries, which the root module takes from this variable. Three, not two: the
+            # Go SDK retries a response whose pooled connection its transport closed under the
+            # read ("use of closed network connection", aws/aws-sdk-go-v2#2737, retried by design
+            # since #2949), and an apply on a busy machine lost both of two attempts that way.
+            "AWS_MAX_ATTEMPTS": str(LOCAL_ATTEMPTS),
+            "TF_VAR_aws_max_retries": str(LOCAL_ATTEMPTS),
             "AWS_PROFILE": "",
             "AWS_SESSION_TOKEN": "",
         }
