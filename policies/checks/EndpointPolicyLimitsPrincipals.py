@@ -18,8 +18,9 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+from iam_rules import condition_names, worst
 from PolicyStatement import PolicyStatement, has_wildcard
-from vpc_endpoint_policy import endpoint_policy_rule, worst
+from vpc_endpoint_policy import endpoint_policy_rule
 
 SERVICES = ("lambda", "s3")
 PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalorgid"})
@@ -46,7 +47,7 @@ def limits_principals(statement: PolicyStatement) -> CheckResult:
     named = _named_principals(statement.principal)
     if named is not CheckResult.FAILED:
         return named
-    return _principal_condition(statement.condition)
+    return condition_names(statement.condition, OPERATORS, PRINCIPAL_KEYS)
 
 
 def _named_principals(principal: Any) -> CheckResult:
@@ -59,25 +60,6 @@ def _named_principals(principal: Any) -> CheckResult:
     if not values or any(isinstance(v, str) and has_wildcard(v) for v in values):
         return CheckResult.FAILED
     return CheckResult.PASSED if all(isinstance(v, str) for v in values) else CheckResult.UNKNOWN
-
-
-def _principal_condition(condition: Any) -> CheckResult:
-    if condition is None:
-        return CheckResult.FAILED
-    if not isinstance(condition, dict):
-        return CheckResult.UNKNOWN
-    for operator, tests in condition.items():
-        if not isinstance(operator, str) or operator.lower() not in OPERATORS or not isinstance(tests, dict):
-            continue
-        for key, value in tests.items():
-            if isinstance(key, str) and key.lower() in PRINCIPAL_KEYS:
-                values = value if isinstance(value, list) else [value]
-                if not values or any(v is not None and not isinstance(v, str) for v in values):
-                    return CheckResult.UNKNOWN
-                if any(v is None for v in values):
-                    return CheckResult.UNKNOWN  # known only after apply
-                return CheckResult.FAILED if any(has_wildcard(v) for v in values) else CheckResult.PASSED
-    return CheckResult.FAILED
 
 
 check = EndpointPolicyLimitsPrincipals()

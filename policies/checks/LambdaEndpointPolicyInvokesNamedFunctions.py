@@ -13,9 +13,9 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from iam_rules import FUNCTION_ARN, INVOKE
+from iam_rules import FUNCTION_ARN, INVOKE, worst
 from PolicyStatement import PolicyStatement, has_wildcard
-from vpc_endpoint_policy import endpoint_policy_rule, only_actions, only_resources, worst
+from vpc_endpoint_policy import endpoint_policy_rule, only_actions, only_resources
 
 
 class LambdaEndpointPolicyInvokesNamedFunctions(BaseResourceCheck):

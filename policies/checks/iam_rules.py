@@ -6,7 +6,7 @@ Not a check: the IAM checks of this folder share it (checkov puts the folder on 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from checkov.common.models.enums import CheckResult
@@ -34,7 +34,7 @@ def invoke_names_functions(statements: list[PolicyStatement] | None) -> CheckRes
     """Every statement that allows lambda:InvokeFunction names functions: no wildcard, no NotResource."""
     if statements is None:
         return CheckResult.UNKNOWN
-    return _worst(_resources_named(s, FUNCTION_ARN) for s in statements if s.allows(INVOKE))
+    return worst(_resources_named(s, FUNCTION_ARN) for s in statements if s.allows(INVOKE))
 
 
 def reads_one_secret(statements: list[PolicyStatement] | None) -> CheckResult:
@@ -42,7 +42,7 @@ def reads_one_secret(statements: list[PolicyStatement] | None) -> CheckResult:
     if statements is None:
         return CheckResult.UNKNOWN
     granting = [s for s in statements if s.allows(READ_SECRET)]
-    result = _worst(_resources_named(s, SECRET_ARN) for s in granting)
+    result = worst(_resources_named(s, SECRET_ARN) for s in granting)
     if result is not CheckResult.PASSED:
         return result
     named = [r for s in granting for r in s.resources or ()]
@@ -60,7 +60,7 @@ def interfaces_in_vpc(statements: list[PolicyStatement] | None) -> CheckResult:
     """Every statement that allows ec2:CreateNetworkInterface carries an ec2:Vpc condition naming VPCs."""
     if statements is None:
         return CheckResult.UNKNOWN
-    return _worst(
+    return worst(
         _has_vpc_condition(s) for s in statements if s.allows(CREATE_INTERFACE) is not False
     )
 
@@ -68,7 +68,14 @@ def interfaces_in_vpc(statements: list[PolicyStatement] | None) -> CheckResult:
 def _has_vpc_condition(statement: PolicyStatement) -> CheckResult:
     if statement.allows(CREATE_INTERFACE) is None:
         return CheckResult.UNKNOWN
-    condition = statement.condition
+    return condition_names(statement.condition, _VPC_OPERATORS, ("ec2:vpc",))
+
+
+def condition_names(condition: Any, operators: Collection[str], keys: Collection[str]) -> CheckResult:
+    """Whether a statement's JSON `Condition` tests one of `keys` with one of `operators` (both
+    lower case) against values without a wildcard: FAILED without such a test or with a
+    wildcard, UNKNOWN where checkov left the condition or a value unresolved. A value known
+    only after apply (None) is an attribute of a resource, never a wildcard."""
     if condition is None:
         return CheckResult.FAILED
     if not isinstance(condition, dict):
@@ -76,12 +83,12 @@ def _has_vpc_condition(statement: PolicyStatement) -> CheckResult:
     for operator, tests in condition.items():
         if (
             not isinstance(operator, str)
-            or operator.lower() not in _VPC_OPERATORS
+            or operator.lower() not in operators
             or not isinstance(tests, dict)
         ):
             continue
         for key, value in tests.items():
-            if isinstance(key, str) and key.lower() == "ec2:vpc":
+            if isinstance(key, str) and key.lower() in keys:
                 values = value if isinstance(value, list) else [value]
                 if not values or any(v is not None and not isinstance(v, str) for v in values):
                     return CheckResult.UNKNOWN
@@ -103,7 +110,7 @@ def json_policies_of(
             policies.append(block["policy"])
     if not policies:
         return CheckResult.UNKNOWN  # e.g. a role without inline policies: nothing to judge
-    return _worst(rule(json_statements(p)) for p in policies)
+    return worst(rule(json_statements(p)) for p in policies)
 
 
 def _resources_named(statement: PolicyStatement, arn_pattern: re.Pattern[str]) -> CheckResult:
@@ -119,8 +126,9 @@ def _resources_named(statement: PolicyStatement, arn_pattern: re.Pattern[str]) -
     return CheckResult.PASSED
 
 
-def _worst(results: object) -> CheckResult:
-    found = set(results)  # type: ignore[call-overload]
+def worst(results: Iterable[CheckResult]) -> CheckResult:
+    """FAILED if any result failed, else UNKNOWN if any is unknown, else PASSED."""
+    found = set(results)
     for result in (CheckResult.FAILED, CheckResult.UNKNOWN):
         if result in found:
             return result

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from checkov.common.models.enums import CheckResult
+from iam_rules import worst
 from PolicyStatement import PolicyStatement, json_statements
 from terraform_values import is_unresolved, scalar
 
@@ -68,11 +69,3 @@ def only_resources(statement: PolicyStatement, acceptable: Callable[[str], bool]
         elif not isinstance(resource, str) or not acceptable(resource):
             return CheckResult.FAILED
     return result
-
-
-def worst(results: Iterable[CheckResult]) -> CheckResult:
-    found = set(results)
-    for result in (CheckResult.FAILED, CheckResult.UNKNOWN):
-        if result in found:
-            return result
-    return CheckResult.PASSED
