@@ -169,80 +169,76 @@ TF_DEPLOYMENT = {"traffic_routing": "ALL_AT_ONCE", "wait_interval_seconds": 0, "
 TF_AUTOSCALING = {"target_invocations_per_instance": 100, "scale_in_cooldown_seconds": 300, "scale_out_cooldown_seconds": 60}
 
 
-def _case(name: str, catalog: dict[str, Any], terraform: dict[str, Any], valid: bool) -> SettingCase:
-    return SettingCase(name, catalog, terraform, valid)
-
-
 SETTING_CASES = [
-    _case("one_instance", {"initial_instance_count": 1}, {"variant": {"initial_instance_count": 1}}, True),
-    _case("no_instance", {"initial_instance_count": 0}, {"variant": {"initial_instance_count": 0}}, False),
-    _case(
+    SettingCase("one_instance", {"initial_instance_count": 1}, {"variant": {"initial_instance_count": 1}}, True),
+    SettingCase("no_instance", {"initial_instance_count": 0}, {"variant": {"initial_instance_count": 0}}, False),
+    SettingCase(
         "autoscaling_within_bounds",
         {"autoscaling": {"min_capacity": 1, "max_capacity": 2, "target_invocations_per_instance": 100}},
         {"variant": {"autoscaling": {**TF_AUTOSCALING, "min_capacity": 1, "max_capacity": 2}}},
         True,
     ),
-    _case(
+    SettingCase(
         "autoscaling_min_above_max",
         {"autoscaling": {"min_capacity": 3, "max_capacity": 2, "target_invocations_per_instance": 100}},
         {"variant": {"autoscaling": {**TF_AUTOSCALING, "min_capacity": 3, "max_capacity": 2}}},
         False,
     ),
-    _case(
+    SettingCase(
         "capture_of_every_request",
         {"data_capture": {"destination_s3_uri": CAPTURE_URI, "sampling_percentage": 100, "capture_modes": ["Input", "Output"]}},
         {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "capture_modes": ["Input", "Output"]}},
         True,
     ),
-    _case(
+    SettingCase(
         "capture_of_no_request",
         {"data_capture": {"destination_s3_uri": CAPTURE_URI, "sampling_percentage": 0}},
         {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "sampling_percentage": 0}},
         False,
     ),
-    _case(
+    SettingCase(
         "capture_mode_unknown",
         {"data_capture": {"destination_s3_uri": CAPTURE_URI, "capture_modes": ["Everything"]}},
         {"data_capture": {**CAPTURE, "destination_s3_uri": CAPTURE_URI, "capture_modes": ["Everything"]}},
         False,
     ),
-    _case(
+    SettingCase(
         "canary_with_step",
         {"deployment": {"traffic_routing": "canary", "step_percent": 10}},
         {"deployment": {**TF_DEPLOYMENT, "traffic_routing": "CANARY", "step_percent": 10}},
         True,
     ),
-    _case(
+    SettingCase(
         "canary_without_step",
         {"deployment": {"traffic_routing": "canary"}},
         {"deployment": {**TF_DEPLOYMENT, "traffic_routing": "CANARY"}},
         False,
     ),
-    _case(
+    SettingCase(
         "all_at_once_with_step",
         {"deployment": {"traffic_routing": "all_at_once", "step_percent": 10}},
         {"deployment": {**TF_DEPLOYMENT, "step_percent": 10}},
         False,
     ),
-    _case(
+    SettingCase(
         "waits_within_an_hour",
         {"deployment": {"wait_interval_seconds": 3600, "maximum_execution_timeout_seconds": 600}},
         {"deployment": {**TF_DEPLOYMENT, "wait_interval_seconds": 3600, "maximum_execution_timeout_seconds": 600}},
         True,
     ),
-    _case(
+    SettingCase(
         "wait_over_an_hour",
         {"deployment": {"termination_wait_seconds": 3601}},
         {"deployment": {**TF_DEPLOYMENT, "termination_wait_seconds": 3601}},
         False,
     ),
-    _case(
+    SettingCase(
         "execution_timeout_under_ten_minutes",
         {"deployment": {"maximum_execution_timeout_seconds": 599}},
         {"deployment": {**TF_DEPLOYMENT, "maximum_execution_timeout_seconds": 599}},
         False,
     ),
-    _case(
+    SettingCase(
         "ten_rollback_alarms",
         {"deployment": {"rollback_alarm_names": [f"alarm-{i}" for i in range(10)]}},
         {"deployment": {**TF_DEPLOYMENT, "rollback_alarm_names": [f"alarm-{i}" for i in range(10)]}},
