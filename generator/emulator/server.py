@@ -25,6 +25,11 @@ always closes first and never sends into a connection the server is closing. (wa
 request headers with an underscore in the name; moto's werkzeug handler restored them for S3
 metadata keys, which nothing here sends.)
 
+Keep-alive does not save every answer: the provider's Go client can still close a connection
+under its own response when the server answers fast (a client-side race, `replay`'s docstring
+tells it), and its SDK then retries a call that already ran. `ReplayLostAnswers` gives such a
+retry the answer of the attempt the client lost instead of running the call twice.
+
 No CORS: moto's server lets any web page call it from a browser (flask-cors on every answer)
 unless MOTO_DISABLE_GLOBAL_CORS is set. A page open in the developer's browser could then drive
 the local AWS (read the registry login secret, change the state); `serve` sets it.
@@ -144,6 +149,7 @@ def serve(port: int) -> None:
     os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
     from generator.emulator import patches as emulator_patches
+    from generator.emulator.replay import ReplayLostAnswers
 
     emulator_patches.apply()
     logging.basicConfig(
@@ -158,7 +164,7 @@ def serve(port: int) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from waitress.server import create_server
 
-    app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+    app = OneRequestAtATime(ReplayLostAnswers(DomainDispatcherApplication(create_backend_app)))
     server = create_server(
         app,
         host="127.0.0.1",
