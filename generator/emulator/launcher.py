@@ -72,9 +72,10 @@ class Emulator:
             # An emulator error should fail in seconds, not after the provider's 25 retries.
             # AWS_MAX_ATTEMPTS caps the SDKs (boto3); hashicorp/aws ignores it and reads
             # max_retries, which the root module takes from this variable. Three, not two: the
-            # Go SDK retries a response whose pooled connection its transport closed under the
-            # read ("use of closed network connection", aws/aws-sdk-go-v2#2737, retried by design
-            # since #2949), and an apply on a busy machine lost both of two attempts that way.
+            # Go client can close a connection under its own response ("use of closed network
+            # connection", aws/aws-sdk-go-v2#2737; `replay` tells why) and retries by design
+            # (#2949); an apply on a busy machine lost both of two attempts that way. The
+            # emulator replays the lost answer to the retry (`replay.ReplayLostAnswers`).
             "AWS_MAX_ATTEMPTS": str(LOCAL_ATTEMPTS),
             "TF_VAR_aws_max_retries": str(LOCAL_ATTEMPTS),
             "AWS_PROFILE": "",
