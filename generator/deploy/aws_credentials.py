@@ -1,8 +1,11 @@
-"""Pre-flight for real accounts: stop at once, in one line, when AWS credentials are missing or wrong."""
+"""AWS credentials of a run: the pre-flight for real accounts (stop at once, in one line, when
+credentials are missing or wrong), the plan or apply role assumed for Atlantis, and the boto3
+session for whatever AWS a run's environment variables point at."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from generator.catalog.models import EnvironmentFile
 from generator.common.errors import GeneratorError
@@ -79,3 +82,28 @@ def check_credentials(env_name: str, env: EnvironmentFile, environ: dict[str, st
             f"{identity['Account']}, and environment {env_name!r} may only be applied to {expected}"
         )
     return str(identity["Arn"])
+
+
+def retry_config() -> Any:
+    """Throttling-aware retries for the generator's own AWS clients (botocore adaptive mode)."""
+    from botocore.config import Config
+
+    return Config(retries={"mode": "adaptive", "max_attempts": 10})
+
+
+def session_for(aws_env: Mapping[str, str]) -> tuple[Any, dict[str, Any]]:
+    """A boto3 session and client arguments for the AWS that `aws_env` points at: the variables
+    `aws_for` hands Terraform (an assumed role's keys and session token, or the emulator's URL and
+    keys); {} is the default credential chain."""
+    import boto3
+
+    session = boto3.Session(
+        aws_access_key_id=aws_env.get("AWS_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=aws_env.get("AWS_SECRET_ACCESS_KEY") or None,
+        # An assumed role's keys are refused without their token (InvalidClientTokenId).
+        aws_session_token=aws_env.get("AWS_SESSION_TOKEN") or None,
+    )
+    kwargs: dict[str, Any] = {"config": retry_config()}
+    if aws_env.get("AWS_ENDPOINT_URL"):
+        kwargs["endpoint_url"] = aws_env["AWS_ENDPOINT_URL"]
+    return session, kwargs

@@ -27,6 +27,7 @@ from generator.catalog.loader import Environment, load_repository, resolve
 from generator.common.errors import GeneratorError
 from generator.common.files import write_atomically
 from generator.common.layout import prices_file
+from generator.deploy.aws_credentials import session_for
 from generator.review import capacity
 from generator.review.summary import load_plan
 
@@ -44,27 +45,6 @@ PRICES_COMMAND = "python -m generator capacity --update-prices --env {env}"
 
 class CapacityError(GeneratorError):
     exit_code = 1
-
-
-def retry_config() -> Any:
-    """Throttling-aware retries for every client of this module (botocore adaptive mode)."""
-    from botocore.config import Config
-
-    return Config(retries={"mode": "adaptive", "max_attempts": 10})
-
-
-def session_for(aws_env: Mapping[str, str]) -> tuple[Any, dict[str, Any]]:
-    """A boto3 session and client arguments for the AWS that `aws_env` points at ({} = the default chain)."""
-    import boto3
-
-    session = boto3.Session(
-        aws_access_key_id=aws_env.get("AWS_ACCESS_KEY_ID") or None,
-        aws_secret_access_key=aws_env.get("AWS_SECRET_ACCESS_KEY") or None,
-    )
-    kwargs: dict[str, Any] = {"config": retry_config()}
-    if aws_env.get("AWS_ENDPOINT_URL"):
-        kwargs["endpoint_url"] = aws_env["AWS_ENDPOINT_URL"]
-    return session, kwargs
 
 
 @dataclass
