@@ -73,7 +73,7 @@ class Settings:
 
     @classmethod
     def full(cls) -> Settings:
-        return cls((10, 100, 1000, 5000), 100, 10, 1000, 200, 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=5, full_runs=1)
+        return cls((10, 100, 1000, 5000), 100, 10, 1000, 200, 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=5, full_runs=3)
 
     @classmethod
     def quick(cls) -> Settings:
@@ -395,7 +395,7 @@ def write_results(
         "",
         f"Each figure is the median of {settings.runs} runs ({settings.big_runs} for catalogs over 1,000 endpoints, "
         f"{settings.plan_runs} for anything that runs `terraform plan`, {settings.full_runs} for the full plan of the largest environment, "
-        "whose every run takes minutes); project and baseline alternate within the same loop. "
+        "each of whose runs takes minutes); project and baseline alternate within the same loop. "
         "The project side is left of `|`, the baseline right of it; the ratio is project / baseline.",
         "",
         table(rows).rstrip("\n"),
