@@ -55,8 +55,11 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Apply the local environment, then plan again against the same emulator: values are known."""
+    """Apply the local environment, then plan again against the same emulator: values are known.
+    The catalog also declares a group with no endpoint, which neither apply nor plan runs."""
     root = copy_repository(tmp_path_factory.mktemp("apply") / "repo")
+    (root / "catalog" / "idle").mkdir()
+    (root / "catalog" / "idle" / "group.yaml").write_text("owner: team-idle\n")
     try:
         result = make(root, "apply")
         assert result.returncode == 0, result.stderr[-3000:]
@@ -185,6 +188,8 @@ def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path:
     sandbox = root / "environments/sandbox/environment.yaml"
     sandbox.parent.mkdir()
     sandbox.write_text(local.replace("sagemaker-gitops/local.tfstate", "sagemaker-gitops/sandbox.tfstate"))
+    fraud = root / "catalog/fraud-scorer.yaml"  # an endpoint in each environment: both plan the default group
+    fraud.write_text(fraud.read_text().replace("  local: {}\n", "  local: {}\n  sandbox: {}\n"))
     for env in ("local", "sandbox"):
         result = make(root, "plan", f"ENV={env}")
         assert result.returncode == 0, result.stderr[-3000:]
@@ -194,3 +199,11 @@ def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path:
             assert backend["type"] == "s3"
             assert backend["config"]["key"] == f"sagemaker-gitops/{env}/{key}"
             assert (root / f"build/{env}/{state}/plan.json").is_file()
+
+
+def test_make_plan_leaves_out_a_group_with_nothing_to_plan(applied: tuple[Path, dict[str, Any]]) -> None:
+    root, _ = applied
+
+    assert not (root / "build/local/idle/plan.json").exists()
+    assert not (root / "build/local/idle/.terraform").exists()  # no Terraform command ran for it
+    assert "nothing to plan (no endpoint of this environment in the group, no resource in its state): `local-idle`." in (root / "build/local/plan.md").read_text()

@@ -33,7 +33,7 @@ def sagemaker(root: Path) -> Any:
 def merge_into_one_state(root: Path) -> None:
     """Turn the applied base and default states into the single state of the layout before groups
     (environment.yaml's backend.key), with the execution role at its old address."""
-    env, _, _ = workflow.prepare(root, "local", None)
+    env = workflow.prepare(root, "local", None).env
     with workflow.aws_for(root, env, keep_emulator=True) as aws_env:
         runners = {name: workflow.runner_for(root, env, State("local", name), aws_env, capture=True) for name in (BASE, "default")}
         legacy = TerraformRunner(root=root, state=State("local", "_single-state"), backend_key=env.settings.backend.key, binary=check_toolchain(root), extra_env=aws_env, capture=True)

@@ -455,3 +455,19 @@ def test_a_value_one_escape_longer_than_the_limit_is_cut() -> None:
     # Exactly the limit in characters, but the line break is shown as two: over the limit.
     span = code("a" * (MAX_CODE_CHARS - 1) + "\n")
     assert span == "`" + "a" * (MAX_CODE_CHARS - 1) + "…`"
+
+
+def test_review_of_states_names_the_states_left_out_with_nothing_to_plan(tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(plan(change(MODEL, ["no-op"]))))
+
+    text = summary.summary_markdown_of_states([("dev-base", base)], unplanned=["dev-idle", "dev-team"])
+
+    assert "Not planned, nothing to plan (no endpoint of this environment in the group, no resource in its state): `dev-idle`, `dev-team`.\n" in text
+
+
+def test_review_of_states_that_were_all_planned_says_nothing_about_unplanned_ones(tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(plan(change(MODEL, ["no-op"]))))
+
+    assert "Not planned" not in summary.summary_markdown_of_states([("dev-base", base)])

@@ -5,7 +5,8 @@ A group is a folder of the catalog (catalog/<group>/, declared by its group.yaml
 in catalog/ form the `default` group), so an endpoint's state never changes when other endpoints
 are added, and a group maps to the team that owns the folder. Every declared group has a state in
 every environment, even with no endpoint there: emptying a group plans the destruction of its
-resources instead of orphaning its state.
+resources instead of orphaning its state (a plan of the whole environment leaves out such a
+state once it holds nothing: `generator.deploy.workflow`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING, Literal
 from generator.common.layout import DEFAULT_GROUP, ENVIRONMENTS_DIR, ROOT_MODULE_DIR
 
 if TYPE_CHECKING:  # the runner needs State, not the catalog's loader and pydantic
-    from generator.catalog.loader import Repository
+    from collections.abc import Mapping
+
+    from generator.catalog.loader import Repository, ResolvedEndpoint
 
 BASE = "base"
 GROUPS_DIR = "groups"
@@ -67,3 +70,8 @@ def find(repo: Repository, environment: str, name: str | None) -> list[State]:
     """All states of the environment, or the one named (base or a group); [] when unknown."""
     every = states(repo, environment)
     return every if name is None else [s for s in every if s.name == name]
+
+
+def occupied_groups(endpoints: Mapping[str, ResolvedEndpoint]) -> frozenset[str]:
+    """The groups with at least one of an environment's resolved endpoints."""
+    return frozenset(e.group for e in endpoints.values())

@@ -60,7 +60,10 @@ def plan(args: argparse.Namespace) -> int:
         args.root.resolve(), args.env, state=args.state, destroy=args.destroy, parallelism=args.parallelism, role=args.role, out=args.out
     )
     for state in result.states:
-        print(f"{'changes' if state.has_changes else 'no changes'}: {state.plan_json}")
+        if state.planned:
+            print(f"{'changes' if state.has_changes else 'no changes'}: {state.plan_json}")
+        else:
+            print(f"not planned, nothing to plan: {state.state.project}")
     return 0
 
 

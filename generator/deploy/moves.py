@@ -83,7 +83,8 @@ def _transfer(
 
 def move_endpoint(root: Path, env_name: str, endpoint: str) -> Move:
     """Move `endpoint` into the state of the group the catalog now puts it in, then apply both."""
-    env, states, _ = workflow.prepare(root, env_name, None)
+    prepared = workflow.prepare(root, env_name, None)
+    env, states = prepared.env, prepared.states
     repo = load_repository(root)
     if endpoint not in repo.endpoints:
         raise UsageError(f"fix: pass the name of a catalog endpoint — {endpoint!r} is not in the catalog")
@@ -145,7 +146,8 @@ def legacy_destinations(state_json: str, repo: Repository, env_name: str) -> dic
 
 def migrate_single_state(root: Path, env_name: str) -> dict[State, list[tuple[str, str]]]:
     """Move a single-state environment into its base and group states, then apply them all."""
-    env, states, _ = workflow.prepare(root, env_name, None)
+    prepared = workflow.prepare(root, env_name, None)
+    env, states = prepared.env, prepared.states
     repo = load_repository(root)
     legacy_key = env.settings.backend.key
     with workflow.aws_for(root, env, keep_emulator=True) as aws_env:

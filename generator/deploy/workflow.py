@@ -4,7 +4,8 @@ every state of one environment (or one state of it).
 An environment is a `base` state and one state per endpoint group (`generator.catalog.states`).
 Plans of several states run side by side, at most `parallelism` at once (default: the number of
 cores), each with its output in build/<env>/<state>/terraform.log; one state alone streams to the
-terminal. Applies go base first, then the groups; destroys the groups first, then base. The same
+terminal. A whole environment leaves out a group with no endpoint in it and nothing in its state
+(`_idle`); a state named on the command line is always planned. Applies go base first, then the groups; destroys the groups first, then base. The same
 path serves the embedded emulator and real AWS; only where the AWS endpoint and credentials come
 from differs.
 """
@@ -16,7 +17,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from generator.catalog import quotas
 from generator.catalog.loader import Environment, load_repository, resolve
-from generator.catalog.states import BASE, State, find
+from generator.catalog.states import BASE, State, find, occupied_groups
 from generator.common.background import in_background
 from generator.common.errors import GeneratorError, UsageError
 from generator.common.files import write_all_atomically, write_atomically
@@ -48,13 +49,17 @@ Role = Literal["plan", "apply"]
 @dataclass(frozen=True)
 class PlanResult:
     state: State
-    plan_file: Path
-    plan_json: Path
+    plan_file: Path | None  # None: not planned, a group with nothing to plan (`_idle`)
+    plan_json: Path | None
     has_changes: bool
 
     @property
     def environment(self) -> str:
         return self.state.environment
+
+    @property
+    def planned(self) -> bool:
+        return self.plan_json is not None
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,17 @@ def state_dir(root: Path, state: State) -> Path:
     return build_dir(root, state.environment) / state.name
 
 
-def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environment, list[State], dict[str, object]]:
-    """Validate, render and package; returns the environment, the chosen states and every
-    endpoint's resolved `deployment` settings (for the capacity review).
+@dataclass(frozen=True)
+class Prepared:
+    env: Environment
+    states: list[State]  # the chosen ones
+    deployments: dict[str, object]  # every endpoint's resolved `deployment` (the capacity review)
+    occupied_groups: frozenset[str]  # groups with at least one endpoint in the environment
+
+
+def prepare(root: Path, env_name: str, state_name: str | None) -> Prepared:
+    """Validate, render and package the environment; the states chosen (every state, or the one
+    named) and what the plans need to know about the catalog.
 
     The Terraform toolchain is checked (`terraform version`) in a thread meanwhile: neither waits
     for the other, and a missing tool is reported once the catalog is known to be valid."""
@@ -106,9 +119,10 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> tuple[Environm
     for path in changed:
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
-    deployments = {name: endpoint.settings.deployment for name, endpoint in resolved.get(env_name, {}).items()}
+    endpoints = resolved.get(env_name, {})
+    deployments: dict[str, object] = {name: endpoint.settings.deployment for name, endpoint in endpoints.items()}
     toolchain.result()  # raises what check_toolchain found missing
-    return repo.environments[env_name], chosen, deployments
+    return Prepared(repo.environments[env_name], chosen, deployments, occupied_groups(endpoints))
 
 
 @contextmanager
@@ -221,6 +235,29 @@ def _plan_state(
     return PlanResult(state, plan_file, plan_json, changes)
 
 
+def nothing_to_plan(env: Environment, state: State, aws_env: Mapping[str, str], occupied: frozenset[str]) -> bool:
+    """True for a group with no endpoint in the environment (not in `occupied`) and no resource in
+    its state; False for base, a group with endpoints, a state that holds resources (emptying a
+    group destroys them) or whose state cannot be read."""
+    from generator.deploy import remote_state
+
+    if state.kind != "group" or state.name in occupied:
+        return False
+    return remote_state.holds_resources(env.settings.backend, state.backend_key(env.settings.backend.key), aws_env) is False
+
+
+def _idle(root: Path, env: Environment, state: State, aws_env: dict[str, str], occupied: frozenset[str]) -> PlanResult | None:
+    """The result of a state with nothing to plan: not planned, its earlier plan files removed
+    (no review or capacity check reads them). None when the state must be planned."""
+    if not nothing_to_plan(env, state, aws_env, occupied):
+        return None
+    out = state_dir(root, state)
+    for name in ("plan.tfplan", "plan.json", "plan.md"):
+        (out / name).unlink(missing_ok=True)
+    say(f"not planned ({state.project}): no endpoint of {env.name} in the group and no resource in its state")
+    return PlanResult(state, None, None, False)
+
+
 def _prefetch_review(env: Environment, aws_env: dict[str, str], planning: threading.Semaphore, first_plans: int) -> AccountReader | None:
     """What the review needs, done while Terraform plans: the review's modules and boto3 are
     imported here, not when the command starts, so a plan's start waits for none of them.
@@ -261,7 +298,8 @@ def plan(
 ) -> EnvironmentPlan:
     """Plan every state (or `state`); the review of all of them goes to build/<env>/plan.md, of
     one state to build/<env>/<state>/plan.md. `out` gets a copy of the one state's plan file."""
-    env, chosen, deployments = prepare(root, env_name, state)
+    prepared = prepare(root, env_name, state)
+    env, chosen = prepared.env, prepared.states
     if out is not None and len(chosen) != 1:
         raise UsageError("fix: pass --state NAME with --out — a plan file holds the plan of one state")
     with aws_for(root, env, role=role) as aws_env:
@@ -272,29 +310,35 @@ def plan(
         planning = threading.Semaphore(0)
         first_plans = min(at_once, len(chosen))
         prefetched = in_background("prefetch", lambda: _prefetch_review(env, aws_env, planning, first_plans))
-        results = _each(
-            root,
-            chosen,
-            at_once,
-            lambda s, log: _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log, planning=planning),
-        )
+
+        def plan_one(s: State, log: Path | None) -> PlanResult:
+            # Only a whole environment leaves out an idle group: a state named on the command
+            # line (Atlantis's project) is always planned, and its plan file is what gets applied.
+            idle = _idle(root, env, s, aws_env, prepared.occupied_groups) if state is None else None
+            if idle is not None:
+                planning.release()
+                return idle
+            return _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log, planning=planning)
+
+        results = _each(root, chosen, at_once, plan_one)
+        planned = [(r.state.project, r.plan_json) for r in results if r.plan_json is not None]
         prefetched_reader = prefetched.result()
         from generator.deploy import capacity as capacity_check  # imported by the prefetch already
         from generator.review import capacity, summary
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
         reader = prefetched_reader or capacity_check.reader_for(env, aws_env)
-        capacity_report = capacity_check.review(root, env, [r.plan_json for r in results], reader, deployments=deployments)
+        capacity_report = capacity_check.review(root, env, [path for _, path in planned], reader, deployments=prepared.deployments)
     for shortfall in capacity_report.shortfalls:
         say(f"capacity shortfall: {shortfall.message}")
-    if out is not None:
+    if out is not None and results[0].plan_file is not None:
         shutil.copyfile(results[0].plan_file, out)
     review = (build_dir(root, env_name) if state is None else state_dir(root, chosen[0])) / "plan.md"
     text = summary.summary_markdown_of_states(
-        [(r.state.project, r.plan_json) for r in results], capacity=capacity.markdown(capacity_report)
+        planned, capacity=capacity.markdown(capacity_report), unplanned=[r.state.project for r in results if not r.planned]
     )
     write_atomically(review, text)
-    say(f"plans written to {', '.join(r.plan_json.relative_to(root).as_posix() for r in results)}; review summary in {review.relative_to(root)}:")
+    say(f"plans written to {', '.join(path.relative_to(root).as_posix() for _, path in planned)}; review summary in {review.relative_to(root)}:")
     sys.stdout.write(text)
     sys.stdout.flush()
     return EnvironmentPlan(env_name, results, review)
@@ -314,7 +358,8 @@ def apply(
     """Plan and apply that exact plan, base first and then the groups (the reverse to destroy).
     With `plan_file`, apply that reviewed plan of one state instead of planning again.
     Locally the emulator keeps running so the state survives."""
-    env, chosen, _ = prepare(root, env_name, state)
+    prepared = prepare(root, env_name, state)
+    env, chosen = prepared.env, prepared.states
     if plan_file is not None:
         if len(chosen) != 1:
             raise UsageError("fix: pass --state NAME with --plan-file — a plan file holds the plan of one state")
@@ -329,9 +374,12 @@ def apply(
     waves = [group_states, base] if destroy else [base, group_states]
 
     def apply_state(s: State, log: Path | None, aws_env: dict[str, str]) -> PlanResult:
+        idle = _idle(root, env, s, aws_env, prepared.occupied_groups) if state is None else None
+        if idle is not None:
+            return idle
         result = _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log)
         tf = runner_for(root, env, s, aws_env, capture=capture, log=log)
-        if result.has_changes:
+        if result.has_changes and result.plan_file is not None:
             say(f"terraform apply ({s.project})")
             tf.apply(result.plan_file)
         else:

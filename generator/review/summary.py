@@ -517,17 +517,25 @@ def prepare() -> None:
 
 
 def render(
-    summary: Summary, *, limit: int = COMMENT_LIMIT, full_plan_hint: str = "the full plan output", capacity: tuple[str, str] = ("", "")
+    summary: Summary,
+    *,
+    limit: int = COMMENT_LIMIT,
+    full_plan_hint: str = "the full plan output",
+    capacity: tuple[str, str] = ("", ""),
+    unplanned: Sequence[str] = (),
 ) -> str:
     """Markdown under `limit` characters: everything when it fits, else the longest prefix that does.
 
     `capacity` is (shortfall warning, capacity section) from `generator.review.capacity`: the
-    warning opens the text, the section follows the warnings.
+    warning opens the text, the section follows the warnings. `unplanned` names the states left
+    out because they had nothing to plan.
     """
     template = _template()
 
     def text(budget: int | None) -> str:
-        return template.render(v=view(summary, budget, full_plan_hint), actions=ACTIONS, listed_per_kind=WARNINGS_LISTED_PER_KIND, capacity=capacity)
+        return template.render(
+            v=view(summary, budget, full_plan_hint), actions=ACTIONS, listed_per_kind=WARNINGS_LISTED_PER_KIND, capacity=capacity, unplanned=list(unplanned)
+        )
 
     full = text(None)
     if len(full) <= limit:
@@ -552,9 +560,14 @@ def summary_markdown(plan_json: Path, *, limit: int = COMMENT_LIMIT, capacity: t
 
 
 def summary_markdown_of_states(
-    plan_jsons: Sequence[tuple[str, Path]], *, limit: int = COMMENT_LIMIT, capacity: tuple[str, str] = ("", "")
+    plan_jsons: Sequence[tuple[str, Path]],
+    *,
+    limit: int = COMMENT_LIMIT,
+    capacity: tuple[str, str] = ("", ""),
+    unplanned: Sequence[str] = (),
 ) -> str:
-    """The review of a whole environment: every state's plan (label, build/<env>/<state>/plan.json)."""
+    """The review of a whole environment: every state's plan (label, build/<env>/<state>/plan.json),
+    and the labels of the states not planned because they had nothing to plan."""
     plans = [(label, load_plan(path)) for label, path in plan_jsons]
     hint = "`terraform show` of each state's plan file under build/<env>/<state>/"
-    return render(summarize_states(plans), limit=limit, full_plan_hint=hint, capacity=capacity)
+    return render(summarize_states(plans), limit=limit, full_plan_hint=hint, capacity=capacity, unplanned=unplanned)
