@@ -227,8 +227,8 @@ def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict |
         n, g = settings.large_env, settings.group_size
         say(f"   every state of {n} endpoints (groups of {g}) next to one flat configuration, {settings.full_runs} runs")
         large.write_catalog(n, g)
-        every = large.states()
-        what = f"`terraform plan` of every state, {terraform_cases.default_parallelism()} at once | one flat configuration of all their resources"
+        every = large.states_to_plan()
+        what = f"`terraform plan` of every state `make plan` plans, {terraform_cases.default_parallelism()} at once | one flat configuration of all their resources"
         try:
             result = terraform_cases.modules_vs_flat(large, every, schemas, settings.full_runs, "flat-all")
             rows.append(_flat_row(what, f"{n} endpoints, {len(every)} states, {result.resources} resources", result, FULL_TARGET))
@@ -470,7 +470,9 @@ def _method() -> list[str]:
         "ten times that, longer than the whole benchmark should. The second change row keeps the small environment's group and "
         "adds the other endpoints as groups of the same size, moved in and out of `catalog/` between runs. "
         "*States vs flat*: `terraform plan` of the states with the exact command line of the project's runner, at "
-        "most as many at once as there are cores, against empty states, next to one `terraform plan` of a flat "
+        "most as many at once as there are cores, against empty states (the full plan: the states `make plan` plans, "
+        "which leaves out a group with no endpoint and nothing in its state, here the synthetic catalog's empty "
+        "`default` group), next to one `terraform plan` of a flat "
         "configuration in one state (its own S3 key on the same emulator). The flat configuration is generated "
         "by `bench/flat_plan.py` from those very plans: one resource block per planned managed resource, its "
         "`planned_values` as literals, what the plan cannot know yet referencing one `terraform_data`, provider "

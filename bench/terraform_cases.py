@@ -24,11 +24,11 @@ from typing import Any
 
 from bench import flat_plan, synthetic
 from bench.measure import Pair, Samples, compare, repeat, run
-from generator.catalog.loader import load_repository
-from generator.catalog.states import State, states
+from generator.catalog.loader import load_repository, resolve
+from generator.catalog.states import State, occupied_groups, states
 from generator.deploy import lambda_package
 from generator.deploy.terraform import TerraformRunner
-from generator.deploy.workflow import default_parallelism
+from generator.deploy.workflow import default_parallelism, nothing_to_plan
 from generator.emulator import launcher as emulator
 from generator.render import atlantis
 
@@ -56,6 +56,13 @@ class Workspace:
 
     def states(self) -> list[State]:
         return states(load_repository(self.root), ENV)
+
+    def states_to_plan(self) -> list[State]:
+        """The states `make plan` of the whole environment plans: every state but a group with
+        no endpoint in the environment and nothing in its state (`workflow.nothing_to_plan`)."""
+        repo = load_repository(self.root)
+        env, occupied, aws_env = repo.environments[ENV], occupied_groups(resolve(repo, [ENV])[ENV]), self.aws_env
+        return [s for s in states(repo, ENV) if not nothing_to_plan(env, s, aws_env, occupied)]
 
     def runner(self, state: State) -> TerraformRunner:
         settings = load_repository(self.root).environments[ENV].settings
