@@ -69,15 +69,16 @@ class Settings:
     runs: int  # generator and parsing
     big_runs: int  # generator at the largest size
     plan_runs: int  # anything that runs terraform plan
+    state_runs: int  # one state next to its flat configuration: a 10% target, about the machine's run-to-run spread
     full_runs: int  # the full plan of the large environment and its flat configuration
 
     @classmethod
     def full(cls) -> Settings:
-        return cls((10, 100, 1000, 5000), 100, 10, 1000, 200, 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=5, full_runs=3)
+        return cls((10, 100, 1000, 5000), 100, 10, 1000, 200, 5000, SUMMARY_RESOURCES, runs=5, big_runs=3, plan_runs=5, state_runs=9, full_runs=3)
 
     @classmethod
     def quick(cls) -> Settings:
-        return cls((5,), 2, 2, 4, 2, 5, 200, runs=1, big_runs=1, plan_runs=1, full_runs=1)
+        return cls((5,), 2, 2, 4, 2, 5, 200, runs=1, big_runs=1, plan_runs=1, state_runs=1, full_runs=1)
 
 
 def _python() -> str:
@@ -213,12 +214,12 @@ def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict |
         schemas = terraform_cases.provider_schemas(large, work)
 
         n = settings.state_size
-        say(f"   one state of {n} endpoints next to its flat configuration, {settings.plan_runs} runs")
+        say(f"   one state of {n} endpoints next to its flat configuration, {settings.state_runs} runs")
         large.write_catalog(n, n)
         group = [s for s in large.states() if s.name == synthetic.group_name(0)]
         what = "`terraform plan` of one group state | flat configuration of its resources"
         try:
-            result = terraform_cases.modules_vs_flat(large, group, schemas, settings.plan_runs, "flat-state")
+            result = terraform_cases.modules_vs_flat(large, group, schemas, settings.state_runs, "flat-state")
             rows.append(_flat_row(what, f"{n} endpoints, {result.resources} resources", result, STATE_TARGET))
             real_plan = result.plans[0]
         except (CommandFailed, GeneratorError) as exc:
@@ -394,7 +395,8 @@ def write_results(
         "## Results",
         "",
         f"Each figure is the median of {settings.runs} runs ({settings.big_runs} for catalogs over 1,000 endpoints, "
-        f"{settings.plan_runs} for anything that runs `terraform plan`, {settings.full_runs} for the full plan of the largest environment, "
+        f"{settings.plan_runs} for anything that runs `terraform plan`, {settings.state_runs} for one state next to its flat configuration, "
+        f"whose target of 10% is about this machine's spread between single runs, {settings.full_runs} for the full plan of the largest environment, "
         "each of whose runs takes minutes); project and baseline alternate within the same loop. "
         "The project side is left of `|`, the baseline right of it; the ratio is project / baseline.",
         "",
