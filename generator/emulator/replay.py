@@ -48,6 +48,25 @@ class Answer:
     body: bytes
 
 
+def answer_of(app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any]) -> Answer:
+    """Run a WSGI application to the end of its body (which it may compute lazily), passing its
+    status and headers on to `start_response`; the answer as it was sent."""
+    seen: dict[str, Any] = {}
+
+    def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        seen["status"], seen["headers"] = status, list(headers)
+        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+    result = app(environ, remember)
+    try:
+        body = b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return Answer(seen.get("status", ""), seen.get("headers", []), body)
+
+
 def attempt_of(environ: dict[str, Any]) -> int:
     """The attempt number the AWS SDK put in `amz-sdk-request` (1 when it says nothing)."""
     match = ATTEMPT.search(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
@@ -74,24 +93,11 @@ class ReplayLostAnswers:
                 start_response(kept.status, list(kept.headers))
                 return [kept.body]
 
-        seen: dict[str, Any] = {}
-
-        def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen["status"], seen["headers"] = status, list(headers)
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-        result = self._app(environ, remember)
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        status = seen.get("status", "")
-        if invocation and status.startswith("2") and len(body) <= self._max_body_bytes:
+        answer = answer_of(self._app, environ, start_response)
+        if invocation and answer.status.startswith("2") and len(answer.body) <= self._max_body_bytes:
             with self._lock:
-                self._answers[invocation] = Answer(status, seen["headers"], body)
+                self._answers[invocation] = answer
                 self._answers.move_to_end(invocation)
                 while len(self._answers) > self._capacity:
                     self._answers.popitem(last=False)
-        return [body]
+        return [answer.body]

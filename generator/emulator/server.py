@@ -46,8 +46,10 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
+
+from generator.emulator.replay import ReplayLostAnswers, WsgiApp, answer_of
 
 # The HTTP server: as many threads as Terraform sends requests at once (-parallelism=10).
 THREADS = 10
@@ -56,9 +58,6 @@ THREADS = 10
 IDLE_SECONDS = 600
 # Two Terraform runs (the state-lock test), boto3 and the S3 backend, with room to spare.
 CONNECTION_LIMIT = 200
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
 
 # Identifiers worth a line in the request log; never values (a secret can be a parameter).
 LOGGED_PARAMETERS = re.compile(
@@ -109,28 +108,16 @@ class OneRequestAtATime:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         request_body = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(request_body)
-        seen: dict[str, str] = {}
-
-        def remember_status(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen["status"] = status
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
         started = time.monotonic()
         with self._lock:
             waited = time.monotonic() - started
-            result = self._app(environ, remember_status)
-            try:
-                body = list(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-        status = seen.get("status", "")
+            answer = answer_of(self._app, environ, start_response)
+        status = answer.status
         level = logging.ERROR if status.startswith("5") else logging.INFO
         if self._log.isEnabledFor(level):
             request = describe_request(environ, request_body)
             if " Create" in request or " Authorize" in request:
-                created = sorted({m.decode() for chunk in body for m in CREATED_IDS.findall(chunk)})
+                created = sorted({m.decode() for m in CREATED_IDS.findall(answer.body)})
                 status = f"{status} {' '.join(created)}".rstrip()
             self._log.log(
                 level,
@@ -140,7 +127,7 @@ class OneRequestAtATime:
                 (time.monotonic() - started) * 1000,
                 waited * 1000,
             )
-        return body
+        return [answer.body]
 
 
 def serve(port: int) -> None:
@@ -149,7 +136,6 @@ def serve(port: int) -> None:
     os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
     from generator.emulator import patches as emulator_patches
-    from generator.emulator.replay import ReplayLostAnswers
 
     emulator_patches.apply()
     logging.basicConfig(
