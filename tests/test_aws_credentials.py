@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from generator.deploy.aws_credentials import session_for
+import pytest
+
+from generator.catalog.loader import load_repository
+from generator.deploy.aws_credentials import check_credentials, session_for
+from tests.helpers import REPO_ROOT
 
 
 def test_session_of_an_assumed_role_carries_its_session_token() -> None:
@@ -26,3 +30,12 @@ def test_clients_of_the_emulator_go_to_its_url() -> None:
     client = session.client("sagemaker", region_name="eu-west-1", **kwargs)
     assert client.meta.endpoint_url == "http://127.0.0.1:4566"
     assert client.meta.config.retries["mode"] == "adaptive"
+
+
+@pytest.mark.integration
+def test_check_credentials_signs_with_the_assumed_roles_keys(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)  # botocore reads it: STS is the emulator's
+    env = load_repository(REPO_ROOT).environments["local"].settings
+    role = {"AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token", "AWS_PROFILE": ""}
+
+    assert check_credentials("local", env, role).startswith("arn:aws:sts::123456789012:")

@@ -45,19 +45,11 @@ def assume_role(env_name: str, env: EnvironmentFile, role: Literal["plan", "appl
 def check_credentials(env_name: str, env: EnvironmentFile, environ: dict[str, str] | None = None) -> str:
     """Return the caller ARN, or raise with the fix when no usable credentials are configured.
     `environ` holds credentials to check instead of the loaded ones (an assumed role's)."""
-    import boto3
     import botocore.exceptions as bx
 
     expected = env.aws.account_id
     try:
-        if environ:
-            session = boto3.Session(
-                aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
-                aws_secret_access_key=environ["AWS_SECRET_ACCESS_KEY"],
-                aws_session_token=environ["AWS_SESSION_TOKEN"],
-            )
-        else:
-            session = boto3.Session()
+        session, _ = session_for(environ or {})
         identity = session.client("sts", region_name=env.aws.region).get_caller_identity()
     except (bx.NoCredentialsError, bx.PartialCredentialsError):
         raise CredentialsMissing(
