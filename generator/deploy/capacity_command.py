@@ -17,15 +17,15 @@ from generator.common.files import write_atomically
 from generator.common.layout import build_dir, capacity_file
 from generator.deploy import capacity as capacity_check
 from generator.deploy.aws_credentials import CredentialsMissing
-from generator.deploy.workflow import aws_for
+from generator.deploy.workflow import PLAN_JSON, aws_for
 from generator.review import capacity
 
 
 def plan_files(root: Path, env_name: str) -> list[Path]:
     """The plan JSON of every state of the environment, the environment-wide one first."""
     out = build_dir(root, env_name)
-    found = [out / "plan.json"] if (out / "plan.json").is_file() else []
-    found += sorted(p for p in out.glob("*/plan.json") if p.is_file())
+    found = [out / PLAN_JSON] if (out / PLAN_JSON).is_file() else []
+    found += sorted(p for p in out.glob(f"*/{PLAN_JSON}") if p.is_file())
     if not found:
         raise UsageError(f"fix: run `make plan ENV={env_name}` first — there is no plan JSON under {out.relative_to(root).as_posix()}/")
     return found

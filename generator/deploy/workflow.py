@@ -5,9 +5,9 @@ An environment is a `base` state and one state per endpoint group (`generator.ca
 Plans of several states run side by side, at most `parallelism` at once (default: the number of
 cores), each with its output in build/<env>/<state>/terraform.log; one state alone streams to the
 terminal. A whole environment leaves out a group with no endpoint in it and nothing in its state
-(`_idle`); a state named on the command line is always planned. Applies go base first, then the groups; destroys the groups first, then base. The same
-path serves the embedded emulator and real AWS; only where the AWS endpoint and credentials come
-from differs.
+(`_idle`); a state named on the command line is always planned. Applies go base first, then the
+groups; destroys the groups first, then base. The same path serves the embedded emulator and real
+AWS; only where the AWS endpoint and credentials come from differs.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # How long the review's prefetch waits for the first plans to start before it starts anyway.
 PREFETCH_WAIT_SECONDS = 5.0
+# What a plan leaves in build/<env>/<state>/ (the review of a whole environment: build/<env>/).
+PLAN_FILE, PLAN_JSON, REVIEW = "plan.tfplan", "plan.json", "plan.md"
 Role = Literal["plan", "apply"]
 
 
@@ -223,7 +225,7 @@ def _plan_state(
     `terraform plan` starts."""
     out = state_dir(root, state)
     out.mkdir(parents=True, exist_ok=True)
-    plan_file, plan_json = out / "plan.tfplan", out / "plan.json"
+    plan_file, plan_json = out / PLAN_FILE, out / PLAN_JSON
     tf = runner_for(root, env, state, aws_env, capture=capture, log=log)
     say(f"terraform init ({state.project})")
     tf.init()
@@ -252,7 +254,7 @@ def _idle(root: Path, env: Environment, state: State, aws_env: dict[str, str], o
     if not nothing_to_plan(env, state, aws_env, occupied):
         return None
     out = state_dir(root, state)
-    for name in ("plan.tfplan", "plan.json", "plan.md"):
+    for name in (PLAN_FILE, PLAN_JSON, REVIEW):
         (out / name).unlink(missing_ok=True)
     say(f"not planned ({state.project}): no endpoint of {env.name} in the group and no resource in its state")
     return PlanResult(state, None, None, False)
@@ -333,7 +335,7 @@ def plan(
         say(f"capacity shortfall: {shortfall.message}")
     if out is not None and results[0].plan_file is not None:
         shutil.copyfile(results[0].plan_file, out)
-    review = (build_dir(root, env_name) if state is None else state_dir(root, chosen[0])) / "plan.md"
+    review = (build_dir(root, env_name) if state is None else state_dir(root, chosen[0])) / REVIEW
     text = summary.summary_markdown_of_states(
         planned, capacity=capacity.markdown(capacity_report), unplanned=[r.state.project for r in results if not r.planned]
     )
