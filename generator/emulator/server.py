@@ -1,8 +1,9 @@
 """Entry point of the embedded AWS emulator: moto's server, on loopback only.
 
 Started as its own process by `generator.emulator.launcher` (`python -m generator.emulator.server`).
-Local-harness adjustments to moto belong in `generator.emulator.patches`, applied here before
-the server starts, so they can never leak into a run against real AWS.
+Local-harness adjustments to moto belong in `generator.emulator.patches` (what moto answers) and
+`generator.emulator.speedups` (how fast), applied here before the server starts, so they can never
+leak into a run against real AWS.
 
 Terraform sends up to ten requests at once. moto's backends are not safe for concurrent use
 (its documentation says so), and a race there can fail a request after it has changed the
@@ -136,8 +137,10 @@ def serve(port: int) -> None:
     os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
     from generator.emulator import patches as emulator_patches
+    from generator.emulator import speedups
 
     emulator_patches.apply()
+    speedups.apply()  # after the patches: it remembers the response classes' methods
     logging.basicConfig(
         stream=sys.stderr,
         level=logging.WARNING,
