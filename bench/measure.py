@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,6 +71,25 @@ def compare(
                 own_setup()
             into.append(_timed(action))
     return Pair(Samples(tuple(mine)), Samples(tuple(base)))
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's children that have ended and been waited for,
+    with what they waited for in turn (Terraform's provider processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def counting_cpu(action: Callable[[], object], into: list[float]) -> Callable[[], None]:
+    """`action`, appending to `into` the CPU seconds its child processes used on each run. Only
+    meaningful while no other child process of the benchmark ends meanwhile."""
+
+    def counted() -> None:
+        before = children_cpu_seconds()
+        action()
+        into.append(children_cpu_seconds() - before)
+
+    return counted
 
 
 def repeat(action: Callable[[], object], runs: int, setup: Callable[[], object] | None = None) -> Samples:

@@ -233,6 +233,8 @@ def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict |
         try:
             result = terraform_cases.modules_vs_flat(large, every, schemas, settings.full_runs, "flat-all")
             rows.append(_flat_row(what, f"{n} endpoints, {len(every)} states, {result.resources} resources", result, FULL_TARGET))
+            rows.append(Row("2", FULL_CPU, f"{len(every)} states vs 1, {terraform_cases.default_parallelism()} cores",
+                            result.cpu.project.median, result.cpu.baseline.median))
         except (CommandFailed, GeneratorError) as exc:
             rows.append(Row("2", what, f"{n} endpoints", None, note=_first_error(exc)))
         rows += _fixed_cost_rows(settings, large)
@@ -242,6 +244,7 @@ def terraform_section(settings: Settings, work: Path) -> tuple[list[Row], dict |
 
 
 FIXED_COST = "… not a target: `terraform plan` of a state with nothing in it, what every state costs before its first resource"
+FULL_CPU = "… not a target: CPU time of those plans (Terraform and provider processes, user + system) | of the flat plan"
 
 
 def _fixed_cost_rows(settings: Settings, ws: terraform_cases.Workspace) -> list[Row]:
@@ -436,6 +439,13 @@ def _explanation(row: Row, rows: Sequence[Row]) -> str:
             text += (f" In this run one empty state plans in {fixed.project:.1f} s: {count} states spend "
                      f"{count * fixed.project:.0f} s of Terraform runs on that alone, as much as "
                      f"{count * fixed.project / row.baseline:.2f}× the whole flat plan ({row.baseline:.1f} s), before any endpoint is planned.")
+        cpu = next((r for r in rows if r.measurement == FULL_CPU), None)
+        cores = terraform_cases.default_parallelism()
+        if cpu is not None and cpu.project is not None and cpu.baseline is not None and row.baseline is not None:
+            text += (f" The CPU row bounds what any schedule could do here: the states' Terraform processes used "
+                     f"{cpu.project:.0f} s of CPU, the flat plan's {cpu.baseline:.0f} s, so on {cores} cores the states "
+                     f"cannot finish in less than {cpu.project / cores:.0f} s, {cpu.project / cores / row.baseline:.2f}× "
+                     "the flat plan's wall time, before the emulator's own CPU is counted.")
     if row.section == "4":
         startup = next((r for r in rows if r.measurement.startswith("CLI start-up")), None)
         inside = next((r for r in rows if r.section == "4" and r.measurement.startswith("…")), None)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import flat_plan, synthetic
-from bench.measure import Pair, Samples, compare, repeat, run
+from bench.measure import Pair, Samples, compare, counting_cpu, repeat, run
 from generator.catalog.loader import load_repository, resolve
 from generator.catalog.states import State, occupied_groups, states
 from generator.deploy import lambda_package
@@ -195,6 +195,7 @@ def provider_schemas(ws: Workspace, work: Path) -> dict[str, Any]:
 class ModulesVsFlat:
     resources: int
     pair: Pair
+    cpu: Pair  # CPU seconds of the Terraform and provider processes of each run, same sides
     differences: list[str]
     plans: list[dict[str, Any]]
 
@@ -210,7 +211,8 @@ def modules_vs_flat(ws: Workspace, chosen: Sequence[State], schemas: dict[str, A
     in_parallel([tf.init for tf in runners], default_parallelism())
     plan_files = [out / f"{tf.state.name}.tfplan" for tf in runners]
     module_actions = [(lambda tf=tf, f=f: tf.plan(f)) for tf, f in zip(runners, plan_files, strict=True)]
-    modules_run = lambda: in_parallel(module_actions, default_parallelism())  # noqa: E731
+    modules_cpu: list[float] = []
+    modules_run = counting_cpu(lambda: in_parallel(module_actions, default_parallelism()), modules_cpu)
     # The provider binary is in the page cache already (earlier cases ran it), so the first run,
     # whose plans the flat configuration is made from, counts as the first sample.
     first = repeat(modules_run, 1)
@@ -225,7 +227,8 @@ def modules_vs_flat(ws: Workspace, chosen: Sequence[State], schemas: dict[str, A
     env = init_flat(ws, flat_dir)
     flat_file = flat_dir / "flat.tfplan"
     flat_argv = ["terraform", "plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={flat_file}"]
-    flat_run = lambda: run(flat_argv, flat_dir, env, ok=(0, 2))  # noqa: E731
+    flat_cpu: list[float] = []
+    flat_run = counting_cpu(lambda: run(flat_argv, flat_dir, env, ok=(0, 2)), flat_cpu)
     first_flat = repeat(flat_run, 1)
     # The remaining runs alternate, the flat configuration first, so each side goes first as often.
     rest = compare(flat_run, modules_run, runs - 1)
@@ -233,7 +236,8 @@ def modules_vs_flat(ws: Workspace, chosen: Sequence[State], schemas: dict[str, A
     flat_json = json.loads(run(["terraform", "show", "-json", str(flat_file)], flat_dir, env).stdout)
     differences = flat_plan.same_resources(plans, flat_json)
     managed = sum(1 for p in plans for c in p.get("resource_changes", []) if c.get("mode") == "managed")
-    return ModulesVsFlat(managed, pair, differences, plans)
+    cpu = Pair(Samples(tuple(modules_cpu)), Samples(tuple(flat_cpu)))
+    return ModulesVsFlat(managed, pair, cpu, differences, plans)
 
 
 # --- warm make plan: the glue around the Terraform commands -----------------------------------------

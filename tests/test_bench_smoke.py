@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bench import flat_plan, synthetic, terraform_cases
-from bench.measure import peak_rss
+from bench.measure import counting_cpu, peak_rss
 from bench.report import Row, Target, table
 from generator.cli import main as generator_main
 from tests.helpers import REPO_ROOT
@@ -184,6 +184,21 @@ def test_peak_rss_is_the_child_process_own_peak() -> None:
 
     assert big >= 200 * 1024 * 1024
     assert small < 100 * 1024 * 1024
+
+
+# A child that spins until it has used this much CPU of its own, then ends.
+SPIN = "import time\nwhile time.process_time() < 0.2:\n    pass\n"
+
+
+def test_counting_cpu_adds_the_cpu_time_of_each_runs_child_processes() -> None:
+    counted: list[float] = []
+    spin = counting_cpu(lambda: subprocess.run([sys.executable, "-c", SPIN], check=True), counted)
+
+    spin()
+    spin()
+
+    assert len(counted) == 2
+    assert all(seconds >= 0.2 for seconds in counted)
 
 
 @pytest.mark.integration
