@@ -143,7 +143,7 @@ policy: policy-static policy-plan ## Both checkov scans; inline #checkov:skip co
 
 .PHONY: test
 test: $(STAMP) debian-tools ## Run the whole test suite on two workers (pytest, Terraform and registry tests)
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=15
 
 .PHONY: bench
 bench: $(STAMP) ## Measure the glue against bare Terraform and YAML parsing; writes bench/RESULTS.md
