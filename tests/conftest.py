@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator.deploy.terraform import GO_RUNTIME
 from tests.helpers import REPO_ROOT, copy_repository
 from tests.registry_fixture import registry  # noqa: F401  (session fixture: a real TLS registry)
 from tests.registry_token_server import bearer_registry  # noqa: F401  (the same, token auth)
+
+# Tests that start Terraform themselves (`terraform test` of the modules, the rules parity, the
+# policy fixtures) run it with the Go runtime settings of the project's runner, like the rest.
+for _name, _value in GO_RUNTIME.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture
