@@ -17,7 +17,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Samples:
-    """Wall-clock seconds of each run of one measurement."""
+    """Seconds of each run of one measurement: wall clock, or CPU time where a caller says so."""
 
     seconds: tuple[float, ...]
 
