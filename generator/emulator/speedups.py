@@ -12,10 +12,10 @@ the server runs:
   class (hundreds of members) to check that the action is one of its methods. About 0.6 ms.
 
 With both remembered, a SageMaker Describe or ListTags call spends about a third of the time it
-did in the emulator's WSGI application (3.3 ms to 1.2 ms on a two-core machine). Neither changes what moto answers: the module list and each
-class's method names are the same values, computed once. The classes are read after
-`patches.apply()` has added its methods (the server applies both before it serves), so the
-remembered names include them.
+did in the emulator's WSGI application (3.3 ms to 1.2 ms on a two-core machine). Neither changes
+what moto answers: the module list and each class's method names are the same values, computed
+once. The classes are read after `patches.apply()` has added its methods (the server applies
+both before it serves), so the remembered names include them.
 
 Like the patches, this runs only in the emulator's own process (`server.serve`).
 """
