@@ -27,7 +27,7 @@ from bench.measure import Pair, Samples, compare, counting_cpu, repeat, run
 from generator.catalog.loader import load_repository, resolve
 from generator.catalog.states import State, occupied_groups, states
 from generator.deploy import lambda_package
-from generator.deploy.terraform import GO_RUNTIME, TerraformRunner
+from generator.deploy.terraform import TerraformRunner, base_environ
 from generator.deploy.workflow import default_parallelism, nothing_to_plan
 from generator.emulator import launcher as emulator
 from generator.render import atlantis
@@ -168,10 +168,9 @@ def planned_changes(ws: Workspace, state: str) -> list[str]:
 
 def init_flat(ws: Workspace, flat_dir: Path) -> dict[str, str]:
     """Initialise the flat configuration like a state (same backend bucket, its own key)."""
-    # The Go runtime settings of the project's runner too: the comparison is of layouts, not of
-    # garbage collectors.
-    env = {**GO_RUNTIME, **os.environ, **ws.aws_env, "TF_CLI_CONFIG_FILE": str(ws.root / "terraform.rc"),
-           "TF_DATA_DIR": str(flat_dir / ".terraform"), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+    # The environment of the project's runner (its Go runtime settings included): the comparison
+    # is of layouts, not of how Terraform is started.
+    env = {**base_environ(ws.root), **ws.aws_env, "TF_DATA_DIR": str(flat_dir / ".terraform")}
     shutil.copy2(ws.root / "terraform" / "group" / ".terraform.lock.hcl", flat_dir / ".terraform.lock.hcl")
     backend = ws.root / "environments" / ENV / "backend.hcl"
     run(["terraform", "init", "-input=false", "-reconfigure", "-no-color", "-lockfile=readonly",
@@ -185,7 +184,7 @@ def provider_schemas(ws: Workspace, work: Path) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "~> 5.100"}}}}))
     shutil.copy2(ws.root / "terraform" / "group" / ".terraform.lock.hcl", folder / ".terraform.lock.hcl")
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(ws.root / "terraform.rc"), "TF_DATA_DIR": str(folder / ".terraform")}
+    env = {**base_environ(ws.root), "TF_DATA_DIR": str(folder / ".terraform")}
     run(["terraform", "init", "-input=false", "-no-color", "-lockfile=readonly", "-backend=false"], folder, env)
     result = subprocess.run(["terraform", "providers", "schema", "-json"], cwd=folder, env=env, capture_output=True, check=True)
     return flat_plan.resource_schemas(json.loads(result.stdout))

@@ -135,7 +135,7 @@ def _check_toolchain(root: Path) -> str:
     binary = shutil.which("terraform")
     if binary is None:
         raise UsageError("fix: install Terraform >= 1.7 and put `terraform` on PATH — it was not found")
-    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, env=_base_env(root), check=False)
+    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, env=base_environ(root), check=False)
     try:
         version = json.loads(out.stdout)["terraform_version"]
     except (json.JSONDecodeError, KeyError):
@@ -154,7 +154,9 @@ def _check_toolchain(root: Path) -> str:
     return binary
 
 
-def _base_env(root: Path) -> dict[str, str]:
+def base_environ(root: Path) -> dict[str, str]:
+    """The environment of every Terraform command the project runs (a state's runner adds its data
+    dir and AWS settings): the project's CLI config, automation mode, the Go runtime settings."""
     env = {**GO_RUNTIME, **os.environ}
     env["TF_CLI_CONFIG_FILE"] = str((root / CLI_CONFIG).resolve())
     env["TF_IN_AUTOMATION"] = "1"
@@ -205,7 +207,7 @@ class TerraformRunner:
         return self.root / ENVIRONMENTS_DIR / self.environment
 
     def environ(self) -> dict[str, str]:
-        env = _base_env(self.root)
+        env = base_environ(self.root)
         env["TF_DATA_DIR"] = str(self.data_dir.resolve())
         env.update(self.extra_env)
         return {k: v for k, v in env.items() if v != ""}
