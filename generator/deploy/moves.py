@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalog.loader import Repository, load_repository
+from generator.catalog.loader import Repository
 from generator.catalog.states import BASE, State
 from generator.common.errors import UsageError
 from generator.common.layout import DEFAULT_GROUP
@@ -84,8 +84,7 @@ def _transfer(
 def move_endpoint(root: Path, env_name: str, endpoint: str) -> Move:
     """Move `endpoint` into the state of the group the catalog now puts it in, then apply both."""
     prepared = workflow.prepare(root, env_name, None)
-    env, states = prepared.env, prepared.states
-    repo = load_repository(root)
+    repo, env, states = prepared.repo, prepared.env, prepared.states
     if endpoint not in repo.endpoints:
         raise UsageError(f"fix: pass the name of a catalog endpoint — {endpoint!r} is not in the catalog")
     target = State(env_name, repo.endpoints[endpoint].group)
@@ -147,8 +146,7 @@ def legacy_destinations(state_json: str, repo: Repository, env_name: str) -> dic
 def migrate_single_state(root: Path, env_name: str) -> dict[State, list[tuple[str, str]]]:
     """Move a single-state environment into its base and group states, then apply them all."""
     prepared = workflow.prepare(root, env_name, None)
-    env, states = prepared.env, prepared.states
-    repo = load_repository(root)
+    repo, env, states = prepared.repo, prepared.env, prepared.states
     legacy_key = env.settings.backend.key
     with workflow.aws_for(root, env, keep_emulator=True) as aws_env:
         # The single state gets a data dir of its own (build/<env>/_single-state/, a name no group

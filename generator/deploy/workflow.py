@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from generator.catalog import quotas
-from generator.catalog.loader import Environment, load_repository, resolve
+from generator.catalog.loader import Environment, Repository, load_repository, resolve
 from generator.catalog.states import BASE, State, find, occupied_groups
 from generator.common.background import in_background
 from generator.common.errors import GeneratorError, UsageError
@@ -90,6 +90,7 @@ def state_dir(root: Path, state: State) -> Path:
 
 @dataclass(frozen=True)
 class Prepared:
+    repo: Repository  # the catalog as validated and rendered
     env: Environment
     states: list[State]  # the chosen ones
     deployments: dict[str, object]  # every endpoint's resolved `deployment` (the capacity review)
@@ -124,7 +125,7 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> Prepared:
     endpoints = resolved.get(env_name, {})
     deployments: dict[str, object] = {name: endpoint.settings.deployment for name, endpoint in endpoints.items()}
     toolchain.result()  # raises what check_toolchain found missing
-    return Prepared(repo.environments[env_name], chosen, deployments, occupied_groups(endpoints))
+    return Prepared(repo, repo.environments[env_name], chosen, deployments, occupied_groups(endpoints))
 
 
 @contextmanager
