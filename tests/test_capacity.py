@@ -137,6 +137,16 @@ def test_autoscaling_counts_at_its_maximum():
     assert (found.before, found.after, found.peak, found.autoscaled) == ({"ml.m5.large": 3}, {"ml.m5.large": 4}, {"ml.m5.large": 7}, True)
 
 
+
+def test_a_catalog_endpoint_counts_each_variant_at_its_autoscaling_maximum_like_the_plans():
+    variants = {
+        "blue": {"instance_type": "ml.m5.large", "initial_instance_count": 2, "autoscaling": {"min_capacity": 1, "max_capacity": 6}},
+        "green": {"instance_type": "ml.m5.large", "initial_instance_count": 1},
+        "gpu": {"instance_type": "ml.g4dn.xlarge", "initial_instance_count": 3},
+    }
+
+    assert capacity.catalog_fleet(variants) == {"ml.m5.large": 7, "ml.g4dn.xlarge": 3}
+
 def test_endpoints_of_several_states_add_up_per_type():
     base = plan(endpoint_changes("a", ["no-op"], ("ml.m5.large", 1), ("ml.m5.large", 1)))
     group = plan(endpoint_changes("b", ["update"], ("ml.m5.large", 2), ("ml.m5.large", 2)))
@@ -188,6 +198,16 @@ def test_a_shrinking_change_is_never_a_shortfall():
     result = capacity.report("dev", [plan(endpoint_changes("a", ["delete"], ("ml.m5.large", 2), None))], account=full)
 
     assert result.shortfalls == []
+
+
+def test_the_quota_note_says_where_the_instances_in_use_elsewhere_come_from():
+    seen = Account(ACCOUNT.quotas, ACCOUNT.total, {"ml.m5.large": 5}, ACCOUNT.where, from_catalog=4, described=1)
+    result = capacity.report("dev", [plan(endpoint_changes("a", ["update"], ("ml.m5.large", 1), ("ml.m5.large", 1)))], account=seen)
+
+    assert (
+        "In use by other endpoints: 4 endpoints of this environment's catalog that run, counted from their catalog settings "
+        "(autoscaled variants at their maximum), and 1 endpoint outside the catalog, as SageMaker describes them."
+    ) in capacity.section_markdown(result)
 
 
 def test_without_account_access_the_section_says_so_in_one_line():

@@ -4,8 +4,9 @@ Thin I/O around `generator.review.capacity` (which does all the arithmetic):
 
 * `AccountReader` reads the applied SageMaker quotas (Service Quotas, service code `sagemaker`,
   falling back to AWS's defaults for quotas the account never changed) and the instances
-  already running (ListEndpoints → DescribeEndpoint → DescribeEndpointConfig). Each look-up is
-  made once per run and every list is paginated; the clients retry throttling in botocore's
+  already running: ListEndpoints names them, the catalog counts its own endpoints, and only
+  the others are described (DescribeEndpoint → DescribeEndpointConfig). Each look-up is made
+  once per run and every list is paginated; the clients retry throttling in botocore's
   adaptive mode.
 * `update_prices` writes build/prices/<region>.json from the Price List API; `load_prices`
   reads it back. The file is generated, never written by hand.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.catalog.loader import Environment, load_repository, resolve
+from generator.catalog.loader import Environment, ResolvedEndpoint, load_repository, resolve
 from generator.common.errors import GeneratorError
 from generator.common.files import write_atomically
 from generator.common.layout import prices_file
@@ -41,6 +42,8 @@ TOTAL_QUOTA_NAMES = frozenset({capacity.TOTAL_QUOTA_NAME, "Number of instances a
 # Endpoints in these states hold no instances.
 _INACTIVE = frozenset({"Failed", "Deleting", "OutOfService"})
 PRICES_COMMAND = "python -m generator capacity --update-prices --env {env}"
+# ListEndpoints answers 10 endpoints a call unless asked for more; 100 is its maximum.
+LIST_PAGE_SIZE = 100
 
 
 class CapacityError(GeneratorError):
@@ -49,13 +52,21 @@ class CapacityError(GeneratorError):
 
 @dataclass
 class AccountReader:
-    """Quotas and running instances of one account and region, each looked up once."""
+    """Quotas and running instances of one account and region, each looked up once.
+
+    `known` holds the instances per type of every endpoint of the environment's catalog, by its
+    name in SageMaker. Those endpoints are counted from it; only endpoints outside the catalog
+    are described, so the calls a review makes grow with what else runs in the account, not with
+    the environment (5,000 endpoints would otherwise be 10,000 Describe calls per plan, which
+    SageMaker throttles)."""
 
     quotas_client: Any
     sagemaker_client: Any
     where: str
+    known: Mapping[str, capacity.Counts] = field(default_factory=dict)
     _quotas: tuple[dict[str, capacity.Quota], capacity.Quota | None] | None = field(default=None, init=False)
     _running: dict[str, tuple[str, dict[str, int]]] | None = field(default=None, init=False)
+    _described: frozenset[str] = field(default=frozenset(), init=False)
 
     def quotas(self) -> tuple[dict[str, capacity.Quota], capacity.Quota | None]:
         if self._quotas is None:
@@ -72,45 +83,65 @@ class AccountReader:
         return self._quotas
 
     def running(self) -> dict[str, tuple[str, dict[str, int]]]:
-        """Endpoint name → (status, instances per type) of every endpoint that holds instances."""
+        """Endpoint name → (status, instances per type) of every endpoint that holds instances.
+
+        ListEndpoints names them, 100 a call. An endpoint of the catalog counts as its settings
+        deploy it (what the last apply of its group asked SageMaker for); any other is described
+        (DescribeEndpoint, and DescribeEndpointConfig once per configuration)."""
         if self._running is None:
             configs: dict[str, dict[str, str]] = {}
             found: dict[str, tuple[str, dict[str, int]]] = {}
-            for page in self.sagemaker_client.get_paginator("list_endpoints").paginate():
+            described: set[str] = set()
+            for page in self.sagemaker_client.get_paginator("list_endpoints").paginate(PaginationConfig={"PageSize": LIST_PAGE_SIZE}):
                 for summary in page.get("Endpoints", []):
-                    if summary.get("EndpointStatus") in _INACTIVE:
+                    status = summary.get("EndpointStatus", "")
+                    if status in _INACTIVE:
                         continue
                     name = summary["EndpointName"]
-                    endpoint = self.sagemaker_client.describe_endpoint(EndpointName=name)
-                    config_name = endpoint.get("EndpointConfigName", "")
-                    if config_name not in configs:
-                        config = self.sagemaker_client.describe_endpoint_config(EndpointConfigName=config_name)
-                        configs[config_name] = {
-                            v["VariantName"]: v["InstanceType"] for v in config.get("ProductionVariants", []) if v.get("InstanceType")
-                        }
-                    counts: dict[str, int] = {}
-                    for variant in endpoint.get("ProductionVariants", []):
-                        kind = configs[config_name].get(variant.get("VariantName", ""))
-                        if kind:
-                            # During an update the desired count can be above the current one.
-                            n = max(variant.get("CurrentInstanceCount") or 0, variant.get("DesiredInstanceCount") or 0)
-                            counts[kind] = counts.get(kind, 0) + n
-                    found[name] = (endpoint.get("EndpointStatus", ""), counts)
-            self._running = found
+                    if name in self.known:
+                        found[name] = (status, dict(self.known[name]))
+                        continue
+                    found[name] = self._described_endpoint(name, configs)
+                    described.add(name)
+            self._running, self._described = found, frozenset(described)
         return self._running
+
+    def _described_endpoint(self, name: str, configs: dict[str, dict[str, str]]) -> tuple[str, dict[str, int]]:
+        endpoint = self.sagemaker_client.describe_endpoint(EndpointName=name)
+        config_name = endpoint.get("EndpointConfigName", "")
+        if config_name not in configs:
+            config = self.sagemaker_client.describe_endpoint_config(EndpointConfigName=config_name)
+            configs[config_name] = {
+                v["VariantName"]: v["InstanceType"] for v in config.get("ProductionVariants", []) if v.get("InstanceType")
+            }
+        counts: dict[str, int] = {}
+        for variant in endpoint.get("ProductionVariants", []):
+            kind = configs[config_name].get(variant.get("VariantName", ""))
+            if kind:
+                # During an update the desired count can be above the current one.
+                n = max(variant.get("CurrentInstanceCount") or 0, variant.get("DesiredInstanceCount") or 0)
+                counts[kind] = counts.get(kind, 0) + n
+        return endpoint.get("EndpointStatus", ""), counts
 
     def account(self, managed: Sequence[frozenset[str]]) -> capacity.Account:
         """The account as the review sees it: endpoints the plans manage are left out of `in_use`,
         since the plans already count them (before, after and at the peak)."""
         per_type, total = self.quotas()
+        in_use, from_catalog, described = self.in_use(managed)
+        return capacity.Account(per_type, total, in_use, self.where, from_catalog=from_catalog, described=described)
+
+    def in_use(self, managed: Sequence[frozenset[str]]) -> tuple[dict[str, int], int, int]:
+        """(instances per type, endpoints counted from the catalog, endpoints described) of the
+        running endpoints that none of `managed` (SageMaker names, per planned endpoint) names."""
         skip = set().union(*managed) if managed else set()
-        in_use: dict[str, int] = {}
-        for name, (_, counts) in self.running().items():
-            if name in skip:
-                continue
-            for kind, n in counts.items():
-                in_use[kind] = in_use.get(kind, 0) + n
-        return capacity.Account(per_type, total, dict(sorted(in_use.items())), self.where)
+        running = self.running()
+        others = [name for name in running if name not in skip]
+        counts: dict[str, int] = {}
+        for name in others:
+            for kind, n in running[name][1].items():
+                counts[kind] = counts.get(kind, 0) + n
+        described = sum(1 for name in others if name in self._described)
+        return dict(sorted(counts.items())), len(others) - described, described
 
 
 def prefetch(reader: AccountReader) -> None:
@@ -123,14 +154,23 @@ def prefetch(reader: AccountReader) -> None:
         pass
 
 
-def reader_for(env: Environment, aws_env: Mapping[str, str]) -> AccountReader:
+def reader_for(env: Environment, aws_env: Mapping[str, str], endpoints: Mapping[str, ResolvedEndpoint] | None = None) -> AccountReader:
+    """The reader of the environment's account; `endpoints` (the environment's resolved catalog)
+    are counted from their settings instead of described."""
     session, kwargs = session_for(aws_env)
     region = env.settings.aws.region
     return AccountReader(
         quotas_client=session.client("service-quotas", region_name=region, **kwargs),
         sagemaker_client=session.client("sagemaker", region_name=region, **kwargs),
         where=f"account {env.settings.aws.account_id} in {region}",
+        known=catalog_fleets(endpoints or {}),
     )
+
+
+def catalog_fleets(endpoints: Mapping[str, ResolvedEndpoint]) -> dict[str, capacity.Counts]:
+    """SageMaker endpoint name → instances per type, of every endpoint of an environment's
+    catalog (the endpoint's name in SageMaker is its catalog name, modules/sagemaker_endpoint)."""
+    return {name: capacity.catalog_fleet(endpoint.variants()) for name, endpoint in endpoints.items()}
 
 
 # --- prices -----------------------------------------------------------------------------------
@@ -187,10 +227,9 @@ def load_prices(root: Path, region: str) -> capacity.Prices | None:
 # --- the review -------------------------------------------------------------------------------
 
 
-def deployments_of(root: Path, env_name: str) -> dict[str, Any]:
-    """Catalog name → resolved `deployment` settings of every endpoint of the environment."""
-    resolved = resolve(load_repository(root), [env_name]).get(env_name, {})
-    return {name: endpoint.settings.deployment for name, endpoint in resolved.items()}
+def environment_endpoints(root: Path, env_name: str) -> dict[str, ResolvedEndpoint]:
+    """Catalog name → resolved endpoint, of every endpoint of the environment."""
+    return resolve(load_repository(root), [env_name]).get(env_name, {})
 
 
 def review(
@@ -200,12 +239,13 @@ def review(
     reader: AccountReader | None,
     *,
     account_note: str = "",
-    deployments: dict[str, Any] | None = None,
+    endpoints: Mapping[str, ResolvedEndpoint] | None = None,
 ) -> capacity.CapacityReport:
     """The capacity report of an environment's plans (one per state); `reader` None: quotas unknown.
-    `deployments` (catalog name → resolved `deployment`) saves loading the catalog again."""
+    `endpoints` (the environment's resolved catalog) saves loading the catalog again."""
     plans = [load_plan(p) for p in plan_paths]
-    deployments = deployments_of(root, env.name) if deployments is None else deployments
+    endpoints = environment_endpoints(root, env.name) if endpoints is None else endpoints
+    deployments = {name: endpoint.settings.deployment for name, endpoint in endpoints.items()}
     region = env.settings.aws.region
     hint = f"`{PRICES_COMMAND.format(env=env.name)}` fetches them from the AWS Price List API into `{prices_file(root, region).relative_to(root).as_posix()}`."
     draft = capacity.report(env.name, plans, deployments=deployments)

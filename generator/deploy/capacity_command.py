@@ -55,16 +55,18 @@ def update_prices(root: Path, env: Environment, aws_env: dict[str, str]) -> Path
 def run(root: Path, env_name: str, *, plans: list[Path] | None = None, with_prices: bool = False) -> capacity.CapacityReport:
     env = _environment(root, env_name)
     paths = plans or plan_files(root, env_name)
+    endpoints = capacity_check.environment_endpoints(root, env_name)
     if with_prices:
         print(f"prices written to {update_prices(root, env, {}).relative_to(root).as_posix()}", file=sys.stderr)
     try:
         with aws_for(root, env) as aws_env:
-            result = capacity_check.review(root, env, paths, capacity_check.reader_for(env, aws_env))
+            reader = capacity_check.reader_for(env, aws_env, endpoints)
+            result = capacity_check.review(root, env, paths, reader, endpoints=endpoints)
     except CredentialsMissing:
         # No usable credentials for a real account: review the plan alone, and say so once.
         note = f"no usable AWS credentials for account {env.settings.aws.account_id} (a plan-only review)."
         print(f"capacity: quotas not checked — {note}", file=sys.stderr)
-        result = capacity_check.review(root, env, paths, None, account_note=note)
+        result = capacity_check.review(root, env, paths, None, account_note=note, endpoints=endpoints)
     warning, section = capacity.markdown(result)
     write_atomically(capacity_file(root, env_name), warning + section)
     return result

@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from generator.catalog import quotas
-from generator.catalog.loader import Environment, Repository, load_repository, resolve
+from generator.catalog.loader import (
+    Environment,
+    Repository,
+    ResolvedEndpoint,
+    load_repository,
+    resolve,
+)
 from generator.catalog.states import BASE, State, find, occupied_groups
 from generator.common.background import in_background
 from generator.common.errors import GeneratorError, UsageError
@@ -93,7 +99,7 @@ class Prepared:
     repo: Repository  # the catalog as validated and rendered
     env: Environment
     states: list[State]  # the chosen ones
-    deployments: dict[str, object]  # every endpoint's resolved `deployment` (the capacity review)
+    endpoints: dict[str, ResolvedEndpoint]  # every endpoint of the environment, resolved (the capacity review)
     occupied_groups: frozenset[str]  # groups with at least one endpoint in the environment
 
 
@@ -123,9 +129,8 @@ def prepare(root: Path, env_name: str, state_name: str | None) -> Prepared:
         say(f"rendered {path.relative_to(root).as_posix()}")
     lambda_package.package(root)
     endpoints = resolved.get(env_name, {})
-    deployments: dict[str, object] = {name: endpoint.settings.deployment for name, endpoint in endpoints.items()}
     toolchain.result()  # raises what check_toolchain found missing
-    return Prepared(repo, repo.environments[env_name], chosen, deployments, occupied_groups(endpoints))
+    return Prepared(repo, repo.environments[env_name], chosen, endpoints, occupied_groups(endpoints))
 
 
 @contextmanager
@@ -261,7 +266,9 @@ def _idle(root: Path, env: Environment, state: State, aws_env: dict[str, str], o
     return PlanResult(state, None, None, False)
 
 
-def _prefetch_review(env: Environment, aws_env: dict[str, str], planning: threading.Semaphore, first_plans: int) -> AccountReader | None:
+def _prefetch_review(
+    prepared: Prepared, aws_env: dict[str, str], planning: threading.Semaphore, first_plans: int
+) -> AccountReader | None:
     """What the review needs, done while Terraform plans: the review's modules and boto3 are
     imported here, not when the command starts, so a plan's start waits for none of them.
     None when the account reader cannot be made yet: it is made again after the plans, where
@@ -281,7 +288,7 @@ def _prefetch_review(env: Environment, aws_env: dict[str, str], planning: thread
 
     summary.prepare()
     try:
-        reader = capacity_check.reader_for(env, aws_env)
+        reader = capacity_check.reader_for(prepared.env, aws_env, prepared.endpoints)
     except Exception:  # noqa: BLE001 - botocore's own errors too: made again, and reported, after the plans
         return None
     capacity_check.prefetch(reader)
@@ -312,7 +319,7 @@ def plan(
         at_once = parallelism or default_parallelism()
         planning = threading.Semaphore(0)
         first_plans = min(at_once, len(chosen))
-        prefetched = in_background("prefetch", lambda: _prefetch_review(env, aws_env, planning, first_plans))
+        prefetched = in_background("prefetch", lambda: _prefetch_review(prepared, aws_env, planning, first_plans))
 
         def plan_one(s: State, log: Path | None) -> PlanResult:
             # Only a whole environment leaves out an idle group: a state named on the command
@@ -330,8 +337,8 @@ def plan(
         from generator.review import capacity, summary
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
-        reader = prefetched_reader or capacity_check.reader_for(env, aws_env)
-        capacity_report = capacity_check.review(root, env, [path for _, path in planned], reader, deployments=prepared.deployments)
+        reader = prefetched_reader or capacity_check.reader_for(env, aws_env, prepared.endpoints)
+        capacity_report = capacity_check.review(root, env, [path for _, path in planned], reader, endpoints=prepared.endpoints)
     for shortfall in capacity_report.shortfalls:
         say(f"capacity shortfall: {shortfall.message}")
     if out is not None and results[0].plan_file is not None:

@@ -119,6 +119,10 @@ class Account:
     total: Quota | None
     in_use: Mapping[str, int]
     where: str  # e.g. "account 123456789012 in us-east-1"
+    # Where `in_use` comes from: running endpoints of the catalog counted from their settings,
+    # and endpoints outside the catalog as SageMaker describes them.
+    from_catalog: int = 0
+    described: int = 0
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,16 @@ def _fleet(variants: Mapping[str, tuple[str, int]], autoscaling: Mapping[str, in
     for name, (kind, count) in variants.items():
         counts[kind] = counts.get(kind, 0) + max(count, autoscaling.get(name, 0))
     return counts
+
+
+def catalog_fleet(variants: Mapping[str, Mapping[str, Any]]) -> Counts:
+    """Instances per type of one endpoint as its catalog settings deploy it (the variants of a
+    resolved endpoint, as in its tfvars), counted like the plans' rows: a variant with
+    autoscaling at its maximum."""
+    autoscaling = {
+        name: v["autoscaling"]["max_capacity"] for name, v in variants.items() if isinstance(v.get("autoscaling"), Mapping)
+    }
+    return _fleet({name: (v["instance_type"], v["initial_instance_count"]) for name, v in variants.items()}, autoscaling)
 
 
 def _first(value: Any) -> dict[str, Any]:
@@ -437,6 +451,7 @@ def section_markdown(result: CapacityReport) -> str:
         note = f"Quotas: applied values of {result.account.where} (Service Quotas); no shortfall." if not result.shortfalls else (
             f"Quotas: applied values of {result.account.where} (Service Quotas); shortfalls are listed at the top."
         )
+        note += " " + _in_use_source(result.account)
         if result.unknown_quotas:
             listed = ", ".join(f"`{t}`" for t in result.unknown_quotas)
             note += f" No quota is listed for {listed}: check that the type is offered for endpoints in this region."
@@ -449,6 +464,19 @@ def section_markdown(result: CapacityReport) -> str:
     else:
         lines.append(f"Prices: none known — {result.prices_hint}")
     return "\n".join(lines) + "\n"
+
+
+def _in_use_source(account: Account) -> str:
+    """Where the column of instances in use by other endpoints comes from."""
+    return (
+        f"In use by other endpoints: {_endpoints(account.from_catalog)} of this environment's catalog that run, counted from "
+        f"their catalog settings (autoscaled variants at their maximum), and {_endpoints(account.described)} outside the "
+        "catalog, as SageMaker describes them."
+    )
+
+
+def _endpoints(count: int) -> str:
+    return f"{count} endpoint" if count == 1 else f"{count} endpoints"
 
 
 def _cost(prices: Prices | None, kind: str, count: int) -> str:
