@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.catalog.loader import Environment, ResolvedEndpoint, load_repository, resolve
+from generator.catalog.loader import Environment, ResolvedEndpoint
 from generator.common.errors import GeneratorError
 from generator.common.files import write_atomically
 from generator.common.layout import prices_file
@@ -227,24 +227,18 @@ def load_prices(root: Path, region: str) -> capacity.Prices | None:
 # --- the review -------------------------------------------------------------------------------
 
 
-def environment_endpoints(root: Path, env_name: str) -> dict[str, ResolvedEndpoint]:
-    """Catalog name → resolved endpoint, of every endpoint of the environment."""
-    return resolve(load_repository(root), [env_name]).get(env_name, {})
-
-
 def review(
     root: Path,
     env: Environment,
     plan_paths: Sequence[Path],
     reader: AccountReader | None,
+    endpoints: Mapping[str, ResolvedEndpoint],
     *,
     account_note: str = "",
-    endpoints: Mapping[str, ResolvedEndpoint] | None = None,
 ) -> capacity.CapacityReport:
-    """The capacity report of an environment's plans (one per state); `reader` None: quotas unknown.
-    `endpoints` (the environment's resolved catalog) saves loading the catalog again."""
+    """The capacity report of an environment's plans (one per state), for its resolved catalog
+    `endpoints` (their deployment settings name the rollouts); `reader` None: quotas unknown."""
     plans = [load_plan(p) for p in plan_paths]
-    endpoints = environment_endpoints(root, env.name) if endpoints is None else endpoints
     deployments = {name: endpoint.settings.deployment for name, endpoint in endpoints.items()}
     region = env.settings.aws.region
     hint = f"`{PRICES_COMMAND.format(env=env.name)}` fetches them from the AWS Price List API into `{prices_file(root, region).relative_to(root).as_posix()}`."

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.catalog.loader import Environment, load_repository
+from generator.catalog.loader import Environment, ResolvedEndpoint, load_repository, resolve
 from generator.common.errors import UsageError
 from generator.common.files import write_atomically
 from generator.common.layout import build_dir, capacity_file
@@ -31,12 +31,13 @@ def plan_files(root: Path, env_name: str) -> list[Path]:
     return found
 
 
-def _environment(root: Path, env_name: str) -> Environment:
-    environments = load_repository(root).environments
-    if env_name not in environments:
-        known = ", ".join(sorted(environments))
+def _environment(root: Path, env_name: str) -> tuple[Environment, dict[str, ResolvedEndpoint]]:
+    """The environment and its resolved endpoints (the catalog is loaded once)."""
+    repo = load_repository(root)
+    if env_name not in repo.environments:
+        known = ", ".join(sorted(repo.environments))
         raise UsageError(f"fix: use --env <one of {known}> — environment {env_name!r} has no environments/{env_name}/environment.yaml")
-    return environments[env_name]
+    return repo.environments[env_name], resolve(repo, [env_name])[env_name]
 
 
 def update_prices(root: Path, env: Environment, aws_env: dict[str, str]) -> Path:
@@ -53,20 +54,19 @@ def update_prices(root: Path, env: Environment, aws_env: dict[str, str]) -> Path
 
 
 def run(root: Path, env_name: str, *, plans: list[Path] | None = None, with_prices: bool = False) -> capacity.CapacityReport:
-    env = _environment(root, env_name)
+    env, endpoints = _environment(root, env_name)
     paths = plans or plan_files(root, env_name)
-    endpoints = capacity_check.environment_endpoints(root, env_name)
     if with_prices:
         print(f"prices written to {update_prices(root, env, {}).relative_to(root).as_posix()}", file=sys.stderr)
     try:
         with aws_for(root, env) as aws_env:
             reader = capacity_check.reader_for(env, aws_env, endpoints)
-            result = capacity_check.review(root, env, paths, reader, endpoints=endpoints)
+            result = capacity_check.review(root, env, paths, reader, endpoints)
     except CredentialsMissing:
         # No usable credentials for a real account: review the plan alone, and say so once.
         note = f"no usable AWS credentials for account {env.settings.aws.account_id} (a plan-only review)."
         print(f"capacity: quotas not checked — {note}", file=sys.stderr)
-        result = capacity_check.review(root, env, paths, None, account_note=note, endpoints=endpoints)
+        result = capacity_check.review(root, env, paths, None, endpoints, account_note=note)
     warning, section = capacity.markdown(result)
     write_atomically(capacity_file(root, env_name), warning + section)
     return result

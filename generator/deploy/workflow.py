@@ -338,7 +338,7 @@ def plan(
         # Quotas and running instances are read while the AWS of the plan is at hand.
         say("checking SageMaker capacity against the account's quotas")
         reader = prefetched_reader or capacity_check.reader_for(env, aws_env, prepared.endpoints)
-        capacity_report = capacity_check.review(root, env, [path for _, path in planned], reader, endpoints=prepared.endpoints)
+        capacity_report = capacity_check.review(root, env, [path for _, path in planned], reader, prepared.endpoints)
     for shortfall in capacity_report.shortfalls:
         say(f"capacity shortfall: {shortfall.message}")
     if out is not None and results[0].plan_file is not None:
