@@ -11,8 +11,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from generator.deploy.capacity import AccountReader
+from generator.catalog.loader import load_repository, resolve
+from generator.deploy.capacity import AccountReader, reader_for
 from generator.review import capacity
+from tests.helpers import REPO_ROOT
 
 ROLE = "arn:aws:iam::123456789012:role/execution"
 
@@ -91,3 +93,12 @@ def test_in_use_leaves_out_what_the_plans_manage_and_counts_where_the_rest_comes
     account, _ = reader(sagemaker, {"fraud-scorer": {"ml.m5.large": 2}, "recommender": {"ml.m5.large": 2}})
 
     assert account.in_use([frozenset({"fraud-scorer"})]) == ({"ml.m5.large": 4}, 1, 1)
+
+
+def test_the_reader_of_an_environment_knows_its_catalog_endpoints_by_their_sagemaker_names() -> None:
+    repo = load_repository(REPO_ROOT)
+    env = repo.environments["prod"]
+
+    known = reader_for(env, {}, resolve(repo, ["prod"])["prod"]).known
+
+    assert known == {"fraud-scorer": {"ml.c5.xlarge": 2}, "recommender": {"ml.m5.xlarge": 3, "ml.c5.xlarge": 2}}
