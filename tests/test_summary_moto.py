@@ -1,7 +1,7 @@
 """The review summary of real `terraform show -json` output, planned against the embedded moto.
 
-One private repository copy per module: apply the local environment once (its plan is the
-create case), then plan catalog edits against that state — a tag change (update in place), an
+One private repository copy per module: plan the local environment (the create case) and apply
+it, then plan catalog edits against that state — a tag change (update in place), an
 image digest change (replacement of model and configuration), an endpoint removed from the
 environment (delete) — and a full `-destroy`.
 
@@ -85,6 +85,7 @@ class Plans(dict[str, dict[str, Any]]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: dict[str, str] = {}
+        self.left_by_apply: list[str] = []  # plan files under build/local/ right after the apply
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +103,10 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plans]:
             path.write_text(text)
 
     try:
-        created = workflow.apply(root, "local", capture=True)
-        found["create"] = combined([s.plan_json for s in created])
+        planned("create")
+        workflow.apply(root, "local", capture=True)
+        out = root / "build" / "local"
+        found.left_by_apply = sorted(p.relative_to(out).as_posix() for p in [*out.glob("plan.*"), *out.glob("*/plan.*")])
         planned("baseline")
         fraud.write_text(originals[fraud].replace("product: payments", "product: payments-v2"))
         planned("update")
@@ -126,6 +129,12 @@ def test_summary_of_a_new_environment_counts_every_resource_as_created(plans):
     assert created == len(state_addresses(plans["baseline"]))
     assert result.counts == {"create": created, "update": 0, "replace": 0, "delete": 0, "no-op": 0}
     assert [g.name for g in result.endpoints] == ["fraud-scorer", "recommender"]
+
+
+def test_apply_keeps_the_plan_it_applied_but_no_review_of_an_earlier_plan(plans):
+    # `make plan` wrote each state's plan.json and the environment's plan.md; the apply planned
+    # again and removed them, since they describe the earlier plans, and shows no JSON of its own.
+    assert plans.left_by_apply == ["base/plan.tfplan", "default/plan.tfplan"]
 
 
 def test_summary_of_a_new_environment_warns_about_iam_rules_and_vpc_endpoint(plans):

@@ -58,7 +58,7 @@ Role = Literal["plan", "apply"]
 class PlanResult:
     state: State
     plan_file: Path | None  # None: not planned, a group with nothing to plan (`_idle`)
-    plan_json: Path | None
+    plan_json: Path | None  # None also when only applied: `apply` does not `show -json` its plan
     has_changes: bool
 
     @property
@@ -67,7 +67,7 @@ class PlanResult:
 
     @property
     def planned(self) -> bool:
-        return self.plan_json is not None
+        return self.plan_file is not None
 
 
 @dataclass(frozen=True)
@@ -226,9 +226,15 @@ def _plan_state(
     capture: bool,
     log: Path | None,
     planning: threading.Semaphore | None = None,
+    for_review: bool = True,
 ) -> PlanResult:
-    """Init (when needed), plan and `show -json` one state; `planning` is released as its
-    `terraform plan` starts."""
+    """Init (when needed), plan and, `for_review`, `show -json` one state; `planning` is released
+    as its `terraform plan` starts.
+
+    Without `for_review` (an apply of what it plans) there is no JSON: nothing reads it, and
+    `show -json` is a Terraform process of its own that loads the provider schema again (2-3 s
+    per state). The state's earlier plan JSON and review are removed with it: they described
+    another plan."""
     out = state_dir(root, state)
     out.mkdir(parents=True, exist_ok=True)
     plan_file, plan_json = out / PLAN_FILE, out / PLAN_JSON
@@ -238,6 +244,10 @@ def _plan_state(
     say(f"terraform plan ({state.project}){' -destroy' if destroy else ''}")
     if planning is not None:
         planning.release()
+    if not for_review:
+        for name in (PLAN_JSON, REVIEW):
+            (out / name).unlink(missing_ok=True)
+        return PlanResult(state, plan_file, None, tf.plan(plan_file, destroy=destroy))
     changes = tf.plan(plan_file, destroy=destroy)
     write_atomically(plan_json, tf.show_json(plan_file))
     return PlanResult(state, plan_file, plan_json, changes)
@@ -387,7 +397,7 @@ def apply(
         idle = _idle(root, env, s, aws_env, prepared.occupied_groups) if state is None else None
         if idle is not None:
             return idle
-        result = _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log)
+        result = _plan_state(root, env, s, aws_env, destroy=destroy, capture=capture, log=log, for_review=False)
         tf = runner_for(root, env, s, aws_env, capture=capture, log=log)
         if result.has_changes and result.plan_file is not None:
             say(f"terraform apply ({s.project})")
@@ -397,6 +407,9 @@ def apply(
         return result
 
     results: list[PlanResult] = []
+    # The environment's review summary describes plans that this apply replaces (each state's
+    # plan JSON goes with them, `_plan_state`): `make policy-plan` then plans again.
+    (build_dir(root, env_name) / REVIEW).unlink(missing_ok=True)
     with aws_for(root, env, keep_emulator=True, role=role) as aws_env:
         for wave in waves:
             if wave:
