@@ -154,7 +154,7 @@ def prefetch(reader: AccountReader) -> None:
         pass
 
 
-def reader_for(env: Environment, aws_env: Mapping[str, str], endpoints: Mapping[str, ResolvedEndpoint] | None = None) -> AccountReader:
+def reader_for(env: Environment, aws_env: Mapping[str, str], endpoints: Mapping[str, ResolvedEndpoint]) -> AccountReader:
     """The reader of the environment's account; `endpoints` (the environment's resolved catalog)
     are counted from their settings instead of described."""
     session, kwargs = session_for(aws_env)
@@ -163,7 +163,7 @@ def reader_for(env: Environment, aws_env: Mapping[str, str], endpoints: Mapping[
         quotas_client=session.client("service-quotas", region_name=region, **kwargs),
         sagemaker_client=session.client("sagemaker", region_name=region, **kwargs),
         where=f"account {env.settings.aws.account_id} in {region}",
-        known=catalog_fleets(endpoints or {}),
+        known=catalog_fleets(endpoints),
     )
 
 
