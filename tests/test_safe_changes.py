@@ -24,6 +24,8 @@ from typing import Any
 import boto3
 import pytest
 
+from generator.catalog.loader import load_repository
+from generator.catalog.states import State
 from generator.deploy import workflow
 from generator.emulator.launcher import ACCESS_KEY, SECRET_KEY, running
 from tests.helpers import REPO_ROOT, copy_repository, run_generator
@@ -78,6 +80,17 @@ def _start_generator(root: Path, log: Path, *args: str) -> subprocess.Popen[str]
 def _changed_resources(plan_json: Path) -> dict[str, list[str]]:
     changes = json.loads(plan_json.read_text())["resource_changes"]
     return {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] not in (["no-op"], ["read"])}
+
+
+def _applied_plan_json(root: Path, state: str) -> Path:
+    """`terraform show -json` of the plan file a `generator apply` of the state left behind
+    (the apply itself writes no JSON of it)."""
+    env = load_repository(root).environments["local"]
+    out = root / "build" / f"applied-{state}.json"
+    with workflow.aws_for(root, env, keep_emulator=True) as aws_env:
+        runner = workflow.runner_for(root, env, State("local", state), aws_env, capture=True)
+        out.write_text(runner.show_json(root / "build" / "local" / state / workflow.PLAN_FILE))
+    return out
 
 
 @contextmanager
@@ -174,8 +187,8 @@ def rollout(fifty: Path) -> Rollout:
         os.kill(terraform, signal.SIGCONT)
     first.wait(timeout=600)
 
-    # Written by the first run before it applied; the plan below overwrites it.
-    plan = _changed_resources(fifty / "build" / "local" / "default" / "plan.json")
+    # The plan file the first run applied; the plan below overwrites it.
+    plan = _changed_resources(_applied_plan_json(fifty, "default"))
     new = sagemaker.describe_endpoint(EndpointName=CHANGED)["EndpointConfigName"]
     return Rollout(
         plan=plan,
