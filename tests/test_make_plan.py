@@ -188,8 +188,10 @@ def test_make_plan_keeps_a_separate_terraform_data_dir_per_environment(tmp_path:
     sandbox = root / "environments/sandbox/environment.yaml"
     sandbox.parent.mkdir()
     sandbox.write_text(local.replace("sagemaker-gitops/local.tfstate", "sagemaker-gitops/sandbox.tfstate"))
-    fraud = root / "catalog/fraud-scorer.yaml"  # an endpoint in each environment: both plan the default group
-    fraud.write_text(fraud.read_text().replace("  local: {}\n", "  local: {}\n  sandbox: {}\n"))
+    # An endpoint in each environment, so both plan the default group: the two share the emulator's
+    # account and region, where one endpoint may not be deployed to both (validate refuses it).
+    fraud = root / "catalog/fraud-scorer.yaml"
+    fraud.write_text(fraud.read_text().replace("  local: {}\n", "  sandbox: {}\n"))
     for env in ("local", "sandbox"):
         result = make(root, "plan", f"ENV={env}")
         assert result.returncode == 0, result.stderr[-3000:]

@@ -197,3 +197,25 @@ def test_validate_rejects_invalid_environment_folder_name(tmp_path: Path, capsys
     code, err = validate(root, capsys)
     assert code == 2
     assert "environments/Prod_EU/environment.yaml: (folder name): fix: name the folder with lower-case letters" in err
+
+
+def test_validate_refuses_an_endpoint_in_two_environments_of_one_account_and_region(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # make_repo's environments all use account 111111111111 in eu-west-1.
+    root = make_repo(tmp_path, envs=("dev", "qa"), catalog={"demo": catalog_yaml(environments="\n  dev: {}\n  qa: {}")})
+
+    code, err = validate(root, capsys)
+
+    assert code == 2
+    assert (
+        "\n  catalog/demo.yaml:7: environments.qa: fix: deploy demo to only one of dev and qa, or give one of them another "
+        "account or region in environments/<env>/environment.yaml — environments dev and qa share account 111111111111 in "
+        "eu-west-1, where both would name the SageMaker endpoint 'demo' (and its model and configuration) alike\n"
+    ) in err
+
+
+def test_validate_accepts_an_endpoint_in_two_environments_of_different_regions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path, envs=("dev", "qa"), catalog={"demo": catalog_yaml(environments="\n  dev: {}\n  qa: {}")})
+    path = root / "environments" / "qa" / "environment.yaml"
+    path.write_text(path.read_text().replace("  region: eu-west-1\n  account_id", "  region: eu-central-1\n  account_id", 1))
+
+    assert validate(root, capsys)[0] == 0

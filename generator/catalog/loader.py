@@ -335,6 +335,7 @@ def resolve(repo: Repository, environments: list[str] | None = None) -> dict[str
                 problems.append(
                     Problem(source.path, source.loaded.line_of(["environments", env_name]), f"environments.{env_name}", f"use one of the defined environments ({known}) or add {ENVIRONMENTS_DIR}/{env_name}/{ENVIRONMENT_FILE}", f"environment {env_name!r} does not exist")
                 )
+        problems += _shared_names(repo, endpoint)
         for env_name in wanted:
             if env_name not in entry.environments:
                 continue
@@ -345,6 +346,32 @@ def resolve(repo: Repository, environments: list[str] | None = None) -> dict[str
     if problems:
         raise InvalidInput(problems)
     return result
+
+
+def _shared_names(repo: Repository, endpoint: Endpoint) -> list[Problem]:
+    """An endpoint deployed to two environments of the same account and region: SageMaker would
+    get the same endpoint, model and configuration names from both (they are the catalog name,
+    modules/sagemaker_endpoint), so the second apply fails or one environment's state takes over
+    the other's endpoint. Checked over every environment, whichever are resolved."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for env_name in sorted(endpoint.entry.environments):
+        env = repo.environments.get(env_name)
+        if env is not None:
+            places.setdefault((env.settings.aws.account_id, env.settings.aws.region), []).append(env_name)
+    name, source = endpoint.entry.name, endpoint.source
+    problems = []
+    for (account, region), shared in sorted(places.items()):
+        if len(shared) < 2:
+            continue
+        listed = " and ".join(shared)
+        problems.append(
+            Problem(
+                source.path, source.loaded.line_of(["environments", shared[1]]), f"environments.{shared[1]}",
+                f"deploy {name} to only one of {listed}, or give one of them another account or region in {ENVIRONMENTS_DIR}/<env>/{ENVIRONMENT_FILE}",
+                f"environments {listed} share account {account} in {region}, where both would name the SageMaker endpoint {name!r} (and its model and configuration) alike",
+            )
+        )
+    return problems
 
 
 def _resolve_one(
